@@ -1,0 +1,24 @@
+"""All paths of the project, in one place.
+
+Every module and notebook takes its paths from here (or from an explicit
+argument), so that a test can point the whole pipeline at a copy of ``data/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJ_ROOT / "data"
+DESCRIPTOR = "datapackage.yaml"
+CHECKS_FILE = "checks.yaml"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+BOOK_DIR = PROJ_ROOT / "book"
+OUTPUT_DIR = PROJ_ROOT / "_book"
+STATE_DIR = PROJ_ROOT / ".build"
+
+DEFAULT_YEAR = 2018
+"""The reporting year of the 2019 analysis (its latest data year)."""
+
+CHAPTERS = ("osu", "digit", "eiendom", "medarbeidere")
+"""Chapter notebooks in book order (``notebooks/<name>.ipynb``)."""

@@ -1,0 +1,95 @@
+"""Rounding-aware consistency: what a printed derived value may be.
+
+The source rounded its inputs before printing them, but computed its derived
+columns from unrounded figures. So a printed percent change may differ from
+the one the printed inputs give. Each printed input stands for an interval
+(± half a unit of its last printed digit); a derived value computed from such
+inputs can lie anywhere in the interval that propagation gives. A printed
+derived value is *consistent* when its own rounding interval meets that
+interval, and a *finding* only when it does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+__all__ = ["Interval", "printed", "Verdict", "judge", "round_half_up"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval [lo, hi] with the arithmetic the checks need."""
+
+    lo: float
+    hi: float
+
+    def __post_init__(self) -> None:
+        if self.lo > self.hi:
+            raise ValueError(f"empty interval [{self.lo}, {self.hi}]")
+
+    @property
+    def mid(self) -> float:
+        return (self.lo + self.hi) / 2.0
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def scale(self, k: float) -> Interval:
+        a, b = self.lo * k, self.hi * k
+        return Interval(min(a, b), max(a, b))
+
+    def shift(self, k: float) -> Interval:
+        return Interval(self.lo + k, self.hi + k)
+
+    def __truediv__(self, other: Interval) -> Interval:
+        if other.lo <= 0.0 <= other.hi:
+            return Interval(float("-inf"), float("inf"))
+        q = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo, self.hi / other.hi]
+        return Interval(min(q), max(q))
+
+    def meets(self, other: Interval) -> bool:
+        return self.lo <= other.hi and other.lo <= self.hi
+
+    def contains(self, x: float) -> bool:
+        return self.lo <= x <= self.hi
+
+
+def printed(value: float, decimals: int) -> Interval:
+    """The interval of true values that print as ``value`` with ``decimals`` decimals."""
+    h = 0.5 * 10.0 ** (-decimals)
+    return Interval(value - h, value + h)
+
+
+def round_half_up(x: float, decimals: int) -> float:
+    """Round as a spreadsheet does (2,45 → 2,5), on the value as written."""
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+class Verdict(str, Enum):
+    REPRODUCED = "reproduced"
+    """Rounding the value computed from the stored inputs gives the printed value."""
+    WITHIN_ROUNDING = "within rounding"
+    """Not reproduced, but possible given the rounding of the inputs."""
+    FINDING = "finding"
+    """Impossible given the inputs: the source disagrees with itself."""
+
+
+def judge(computed: float, possible: Interval, printed_value: float, decimals: int) -> Verdict:
+    """Compare a printed derived value with what its printed inputs allow.
+
+    Parameters
+    ----------
+    computed : the derived value computed from the stored (printed) inputs.
+    possible : the interval the derived value can take given the inputs' rounding.
+    printed_value, decimals : the derived value as the source printed it.
+    """
+    if abs(round_half_up(computed, decimals) - printed_value) < 10.0 ** (-decimals) / 2.0:
+        return Verdict.REPRODUCED
+    if possible.meets(printed(printed_value, decimals)):
+        return Verdict.WITHIN_ROUNDING
+    return Verdict.FINDING
