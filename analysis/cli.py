@@ -30,8 +30,13 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@app.callback()
+def _main() -> None:
+    """Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF."""
+
 
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="Folder with datapackage.yaml and the CSV files.", show_default=True)]
 

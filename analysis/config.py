@@ -22,3 +22,9 @@ DEFAULT_YEAR = 2018
 
 CHAPTERS = ("osu", "digit", "eiendom", "medarbeidere")
 """Chapter notebooks in book order (``notebooks/<name>.ipynb``)."""
+
+APPENDICES = ("datakvalitet", "kilder")
+"""Appendix notebooks (data quality; sources and method), after the chapters."""
+
+NOTEBOOKS = CHAPTERS + APPENDICES
+"""Every notebook papermill executes into ``book/``."""

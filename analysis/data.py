@@ -129,17 +129,16 @@ def _raw_line(path: Path, row: int) -> str | None:
 
 
 def _norwegian_hint(cells: list[str]) -> str | None:
-    """If a row reads as Norwegian-formatted numbers split by the comma, say so."""
-    # "1 422,3" in a comma-separated file becomes the cells "1 422" and "3".
+    """If a row holds a Norwegian-formatted number (perhaps split by the comma), return it."""
+    # "1 422,3" in a comma-separated file becomes the two cells "1 422" and "3".
     for i, c in enumerate(cells):
         c = c.strip()
-        if _NORWEGIAN_NUMBER.match(c):
-            return c
-        if re.fullmatch(r"[−-]?\d{1,3}([ \u00a0]\d{3})+", c) or (
-            re.fullmatch(r"[−-]?\d+", c) and i + 1 < len(cells) and re.fullmatch(r"\d+", cells[i + 1].strip())
-        ):
-            if i + 1 < len(cells) and re.fullmatch(r"\d+", cells[i + 1].strip()):
-                return f"{c},{cells[i + 1].strip()}"
+        nxt = cells[i + 1].strip() if i + 1 < len(cells) else ""
+        if re.fullmatch(r"[−-]?\d{1,3}([ \u00a0\u202f]\d{3})*", c) and re.fullmatch(r"\d+", nxt) and len(cells) > len(OBS_COLUMNS):
+            return f"{c},{nxt}"
+    for c in cells:
+        if _NORWEGIAN_NUMBER.match(c.strip()):
+            return c.strip()
     return None
 
 
@@ -173,18 +172,17 @@ def _translate(data_dir: Path, res: dict, err) -> Problem:
         return Problem(file, 1, getattr(err, "label", field), f"header says '{getattr(err, 'label', '')}', the schema expects '{want}' here (renamed or reordered column)", "wrong-column")
     if t in ("duplicate-label", "blank-label"):
         return Problem(file, 1, field, err.note, "header")
-    if t in ("extra-cell", "missing-cell"):
+    if t in ("extra-cell", "missing-cell", "type-error"):
         raw = _raw_line(path, row) if row else None
-        cells = next(csv.reader([raw])) if raw is not None else []
+        cells = next(csv.reader([raw])) if raw else []
         hint = _norwegian_hint(cells)
         if hint:
             return Problem(file, row, "value", _norwegian_message(hint), "norwegian-number")
+    if t in ("extra-cell", "missing-cell"):
         what = "more" if t == "extra-cell" else "fewer"
         return Problem(file, row, field, f"the row has {what} cells than the header (line: {raw!r})", "row-shape")
     if t == "type-error":
         s = "" if cell is None else str(cell)
-        if _NORWEGIAN_NUMBER.match(s.strip()):
-            return Problem(file, row, field, _norwegian_message(s), "norwegian-number")
         ftype = getattr(err, "field_type", "") or ""
         expected = {"integer": "a whole number", "number": "a number (like 1422.3)", "boolean": "true or false"}.get(ftype, ftype)
         return Problem(file, row, field, f"expected {expected}, found '{s}'", "wrong-type")
@@ -348,7 +346,7 @@ def validate_data(data_dir: Path = DATA_DIR) -> list[Problem]:
         descriptor = read_descriptor(data_dir)
     except DataError as exc:
         return exc.problems
-    problems = _frictionless_problems(data_dir, descriptor)
+    problems = list(dict.fromkeys(_frictionless_problems(data_dir, descriptor)))  # one row's errors may repeat
     broken = set()
     for r in descriptor["resources"]:
         file = _display(data_dir, r.get("path", r["name"]))
