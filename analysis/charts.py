@@ -1,0 +1,235 @@
+"""Charts: altair builders in one theme, each with generated alt text.
+
+Every builder takes the chapter ``Book`` first and returns a ``ChartOutput``:
+the Vega-Lite spec (drawn in the HTML book by the vega-embed bundle the book
+ships), a static PNG for the PDF (drawn here by vl-convert with the Norwegian
+number locale) and alt text that states the figures in words, generated from
+the same data. Colours are colour-blind safe and reach 4.5:1 against white;
+series are told apart by shape too, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+from . import metrics
+from .book import Book
+from .fmt import NBSP, d3_locale, fmt_number, fmt_year_span
+from .outputs import ChartOutput
+from .tables import COMPARATORS, fmt_value
+
+__all__ = ["PALETTE", "enable_theme", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
+
+PALETTE = ["#0072B2", "#B34700", "#007A5A", "#A23C7E", "#5A5A5A", "#7A5C00"]
+"""Okabe–Ito hues, darkened to at least 4.5:1 contrast against white."""
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+TEXT = "#1A1A1A"
+WIDTH, HEIGHT = 520, 260
+PNG_SCALE = 2
+
+
+def _theme() -> dict:
+    return {
+        "config": {
+            "font": "Liberation Sans, Arial, Helvetica, sans-serif",
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "domainColor": "#555555", "tickColor": "#555555", "gridColor": "#E0E0E0"},
+            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
+            "title": {"color": TEXT, "fontSize": 14, "anchor": "start"},
+            "text": {"color": TEXT},
+            "background": "#FFFFFF",
+        }
+    }
+
+
+@alt.theme.register("virksomhetsanalyse", enable=False)
+def _registered_theme() -> alt.theme.ThemeConfig:
+    return _theme()  # type: ignore[return-value]
+
+
+def enable_theme() -> None:
+    """Make the book's theme the active altair theme."""
+    alt.theme.enable("virksomhetsanalyse")
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[object]], source: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(list(header) + ["Kilde"])
+    for r in rows:
+        w.writerow([fmt_number(c, 3).rstrip("0").rstrip(",").replace(NBSP, "").replace("\u2212", "-") if isinstance(c, float) else c for c in r] + [source])
+    return buf.getvalue()
+
+
+def _finish(chart: alt.TopLevelMixin, *, id: str, alt_text: str, csv_text: str) -> ChartOutput:
+    enable_theme()
+    spec = chart.to_dict()
+    spec["description"] = alt_text
+    png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, format_locale=d3_locale())
+    return ChartOutput(id=id, spec=spec, png=png, alt=alt_text, csv=csv_text)
+
+
+def _fmt_axis(decimals: int) -> str:
+    return f",.{decimals}f"
+
+
+def chart_series(
+    book: Book,
+    dataset: str,
+    *,
+    id: str,
+    title: str,
+    indicators: Sequence[str] | str,
+    groups: Sequence[str] | str,
+    years: int = 6,
+    labels: dict[str, str] | None = None,
+    zero: bool = True,
+) -> ChartOutput:
+    """A line chart of one or more series over the latest ``years`` years.
+
+    ``indicators`` or ``groups`` is a list (the series); the other a single id.
+    The alt text states each series' first and last value.
+    """
+    ind_list = [indicators] if isinstance(indicators, str) else list(indicators)
+    grp_list = [groups] if isinstance(groups, str) else list(groups)
+    by_group = len(ind_list) == 1
+    series = [(ind_list[0], g) for g in grp_list] if by_group else [(i, grp_list[0]) for i in ind_list]
+    labels = labels or {}
+    ys = book.years(dataset)[-years:]
+    recs = []
+    for ind, grp in series:
+        name = labels.get(grp if by_group else ind) or (book.group_label(grp) if by_group else book.label(ind))
+        for y, v in sorted(book.series(dataset, ind, grp).items()):
+            if y in ys:
+                recs.append({"Serie": name, "År": str(y), "Verdi": v})
+    df = pl.DataFrame(recs)
+    ind0 = series[0][0]
+    d, unit = book.decimals(ind0), book.unit_label(ind0)
+    names = list(dict.fromkeys(df["Serie"].to_list()))
+    enc_color = alt.Color("Serie:N", sort=names, scale=alt.Scale(domain=names, range=PALETTE[: len(names)]), title=None)
+    enc_shape = alt.Shape("Serie:N", sort=names, scale=alt.Scale(domain=names, range=SHAPES[: len(names)]), title=None)
+    base = alt.Chart(df).encode(
+        x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Verdi:Q", title=unit, axis=alt.Axis(format=_fmt_axis(0 if unit != "%" else d)), scale=alt.Scale(zero=zero)),
+        color=enc_color,
+        tooltip=[alt.Tooltip("Serie:N"), alt.Tooltip("År:O"), alt.Tooltip("Verdi:Q", format=_fmt_axis(d))],
+    )
+    chart = (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=60, opacity=1).encode(shape=enc_shape)).properties(
+        width=WIDTH, height=HEIGHT, title=f"{title}, {fmt_year_span(int(ys[0]), int(ys[-1]))}"
+    )
+    parts = []
+    for n in names:
+        sub = df.filter(pl.col("Serie") == n)
+        first, last = sub.row(0, named=True), sub.row(-1, named=True)
+        parts.append(f"{n}: {fmt_value(first['Verdi'], d, unit)} i {first['År']} og {fmt_value(last['Verdi'], d, unit)} i {last['År']}")
+    unit_words = "" if unit == "%" else f" ({unit})"
+    alt_text = f"Linjediagram: {title}{unit_words}, {fmt_year_span(int(ys[0]), int(ys[-1]))}. " + "; ".join(parts) + "."
+    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Serie", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset)))
+
+
+def chart_bars(
+    book: Book,
+    dataset: str,
+    *,
+    id: str,
+    title: str,
+    indicator: str,
+    groups: Sequence[str],
+    years: int = 2,
+    labels: dict[str, str] | None = None,
+) -> ChartOutput:
+    """Horizontal bars per group for the latest ``years`` years (years side by side, told apart by colour and label)."""
+    labels = labels or {}
+    ys = book.years(dataset)[-years:]
+    recs = []
+    for g in groups:
+        for y in ys:
+            v = book.value(dataset, indicator, g, y)
+            if v is not None:
+                recs.append({"Gruppe": labels.get(g, book.group_label(g)), "År": str(y), "Verdi": v})
+    df = pl.DataFrame(recs)
+    d, unit = book.decimals(indicator), book.unit_label(indicator)
+    order = list(dict.fromkeys(df["Gruppe"].to_list()))
+    year_labels = [str(y) for y in ys]
+    bars = alt.Chart(df).encode(
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("År:N", sort=year_labels),
+        x=alt.X("Verdi:Q", title=unit, axis=alt.Axis(format=_fmt_axis(0))),
+        color=alt.Color("År:N", sort=year_labels, scale=alt.Scale(domain=year_labels, range=["#7FA7C9", "#0072B2", "#004C78"][-len(year_labels):]), title=None),
+        tooltip=[alt.Tooltip("Gruppe:N"), alt.Tooltip("År:N"), alt.Tooltip("Verdi:Q", format=_fmt_axis(d))],
+    )
+    text = bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("Verdi:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
+    chart = (bars.mark_bar() + text).properties(width=WIDTH - 160, title=f"{title}, {', '.join(year_labels)}")
+    parts = []
+    for g in order:
+        sub = df.filter(pl.col("Gruppe") == g)
+        parts.append(f"{g}: " + ", ".join(f"{fmt_value(v, d, unit)} i {y}" for y, v in zip(sub["År"], sub["Verdi"], strict=True)))
+    alt_text = f"Stolpediagram: {title}. " + "; ".join(parts) + "."
+    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset)))
+
+
+def chart_shares(book: Book, dataset: str, *, id: str, title: str, indicator: str, groups: Sequence[str], year: int | None = None) -> ChartOutput:
+    """Shares of a whole as labelled horizontal bars (easier to read than a pie)."""
+    year = year or max(y for y in book.years(dataset))
+    recs = [{"Gruppe": book.group_label(g), "Andel": book.value(dataset, indicator, g, year)} for g in groups]
+    df = pl.DataFrame(recs).filter(pl.col("Andel").is_not_null())
+    d = book.decimals(indicator)
+    order = df.sort("Andel", descending=True)["Gruppe"].to_list()
+    base = alt.Chart(df).encode(y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)), x=alt.X("Andel:Q", title="Andel (%)", scale=alt.Scale(domain=[0, 100])))
+    chart = (
+        base.mark_bar(color=PALETTE[0])
+        + base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("Andel:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
+    ).properties(width=WIDTH - 160, height=40 * len(order) + 20, title=f"{title}, {year}")
+    parts = [f"{g} {fmt_value(v, d, '%')}" for g, v in zip(df["Gruppe"], df["Andel"], strict=True)]
+    alt_text = f"Stolpediagram: {title}, {year}. " + ", ".join(parts) + "."
+    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "Andel (%)"], df.rows(), book.source_note(dataset)))
+
+
+def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: Sequence[str] | None = None) -> ChartOutput:
+    """Tjenesteprofil: Bærum and Asker as an index of the ASSS average (= 100), with the network's range.
+
+    Indicators with different units become comparable as an index; the grey bar
+    spans the lowest to the highest ASSS municipality.
+    """
+    obs = book.obs(dataset).filter(pl.col("group").is_in(COMPARATORS))
+    if indicators is None:
+        indicators = book.ordered(obs.filter(pl.col("group") == "asss_snitt")["indicator"].to_list())
+    year = max(obs.filter(pl.col("indicator").is_in(list(indicators)))["year"].to_list())
+    ranges, points = [], []
+    alt_parts = []
+    for ind in indicators:
+        avg = book.value(dataset, ind, "asss_snitt", year)
+        if not avg:
+            continue
+        idx = {g: (book.value(dataset, ind, g, year) or 0) / avg * 100 for g in COMPARATORS}
+        name = book.label(ind)
+        ranges.append({"Indikator": name, "Lavest": idx["asss_lavest"], "Høyest": idx["asss_hoyest"]})
+        points.append({"Indikator": name, "Kommune": "Bærum", "Indeks": idx["kommunen"]})
+        points.append({"Indikator": name, "Kommune": "Asker", "Indeks": idx["asker"]})
+        diff = metrics.pct_change(avg, book.value(dataset, ind, "kommunen", year) or 0)
+        word = "over" if diff > 0 else "under" if diff < 0 else "lik"
+        alt_parts.append(f"{name}: Bærum {fmt_number(abs(diff), 0)}{NBSP}% {word} snittet" if word != "lik" else f"{name}: Bærum lik snittet")
+    order = [r["Indikator"] for r in ranges]
+    rdf, pdf = pl.DataFrame(ranges), pl.DataFrame(points)
+    y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    bar = alt.Chart(rdf).mark_bar(color="#D0D0D0", height=12).encode(y=y, x=alt.X("Lavest:Q", title="Indeks, ASSS-snitt = 100"), x2="Høyest:Q")
+    rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color="#555555", strokeDash=[4, 3]).encode(x="x:Q")
+    kommuner = ["Bærum", "Asker"]
+    pts = alt.Chart(pdf).mark_point(filled=True, size=90, opacity=1).encode(
+        y=y,
+        x="Indeks:Q",
+        color=alt.Color("Kommune:N", scale=alt.Scale(domain=kommuner, range=[PALETTE[0], PALETTE[1]]), title=None),
+        shape=alt.Shape("Kommune:N", scale=alt.Scale(domain=kommuner, range=["circle", "diamond"]), title=None),
+        tooltip=[alt.Tooltip("Indikator:N"), alt.Tooltip("Kommune:N"), alt.Tooltip("Indeks:Q", format=",.0f")],
+    )
+    chart = (bar + rule + pts).properties(width=WIDTH - 200, height=36 * len(order) + 20, title=f"{title}, {year}")
+    alt_text = f"Prikkdiagram: {title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS. " + "; ".join(alt_parts) + "."
+    rows = [(r["Indikator"], r["Kommune"], r["Indeks"]) for r in pdf.to_dicts()]
+    return _finish((chart), id=id, alt_text=alt_text, csv_text=_csv(["Indikator", "Kommune", "Indeks (ASSS-snitt = 100)"], rows, book.source_note(dataset)))
