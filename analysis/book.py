@@ -132,16 +132,17 @@ class Book:
         return resource(self.descriptor, dataset)
 
     def source_note(self, dataset: str) -> str:
-        """``Kilde: …`` naming document, section and table, from the descriptor."""
-        parts = []
+        """``Kilde: …`` naming document, section(s) and table(s), from the descriptor."""
+        by_doc: dict[str, list[str]] = {}
         for s in self.meta(dataset).get("sources", []):
-            where = f"kapittel {s['section']}" if s.get("section") else ""
             table = s.get("table", "")
-            table = "" if table in ("", "tekst") else f", «{table}»"
-            if table == "" and s.get("table") == "tekst":
-                table = ", tekst"
-            parts.append(f"{s.get('title', '')}, {where}{table}".strip(", "))
-        return "Kilde: " + "; ".join(parts) + "."
+            where = f"kapittel {s['section']}" if s.get("section") else ""
+            if table == "tekst":
+                where += " (tekst)"
+            elif table:
+                where += f", «{table}»"
+            by_doc.setdefault(s.get("title", ""), []).append(where.strip(", "))
+        return "Kilde: " + "; ".join(f"{doc}, " + "; ".join(w) for doc, w in by_doc.items()) + "."
 
 
 def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -> Book:

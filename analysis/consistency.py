@@ -45,6 +45,8 @@ class CheckResult:
     """What was checked (dataset / indicator / group / year, check id, text id)."""
     section: str
     description: str
+    year: int
+    """The (latest) year the check is about."""
     printed: float
     printed_decimals: int
     computed: float | None
@@ -113,7 +115,7 @@ def check_derived(data_dir: Path = DATA_DIR, obs: _Obs | None = None) -> list[Ch
             c, iv = _share(obs, ds, ind, grp, r["base_indicator"], r["base_group"], y)
             label = f"andel av {r['base_indicator']} ({r['base_group']}) {y}"
         out.append(
-            CheckResult("derived", f"{ds} / {ind} / {grp} / {y} / {m}", r["section"], label, r["value"], r["decimals"], c, iv, _status(c, iv, r["value"], r["decimals"]))
+            CheckResult("derived", f"{ds} / {ind} / {grp} / {y} / {m}", r["section"], label, y, r["value"], r["decimals"], c, iv, _status(c, iv, r["value"], r["decimals"]))
         )
     return out
 
@@ -139,7 +141,7 @@ def check_identities(data_dir: Path = DATA_DIR, obs: _Obs | None = None) -> list
                 for c, (_, ivl) in parts:
                     iv = iv + ivl.scale(c)
                 _, d = obs.values[(total["dataset"], total["indicator"], total["group"], y)]
-                out.append(CheckResult("identity", f"{chk['id']} / {y}", chk.get("source", ""), chk.get("title", ""), t[0], d, computed, iv, _status(computed, iv, t[0], d)))
+                out.append(CheckResult("identity", f"{chk['id']} / {y}", chk.get("source", ""), chk.get("title", ""), y, t[0], d, computed, iv, _status(computed, iv, t[0], d)))
     return out
 
 
@@ -173,7 +175,7 @@ def check_text(data_dir: Path = DATA_DIR, obs: _Obs | None = None) -> list[Check
         value = r["value"]
         # a stated decrease ("en nedgang på 3 prosent") is stored as printed, with its sign
         status = Status.NOT_JUDGED if r["approximate"] else _status(c, iv, value, r["decimals"])
-        out.append(CheckResult("text", r["id"], r["section"], r["description"], value, r["decimals"], c, iv, status))
+        out.append(CheckResult("text", r["id"], r["section"], r["description"], y, value, r["decimals"], c, iv, status))
     return out
 
 

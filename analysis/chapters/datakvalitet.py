@@ -1,0 +1,147 @@
+"""Appendix: data quality — where the source disagrees with itself, and what the book shows.
+
+Generated entirely from the consistency checks (``analysis.consistency``) and
+the datasets' notes in the descriptor; nothing here is typed by hand. Results
+about years after the reporting year are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+from great_tables import GT
+
+from ..book import Book
+from ..consistency import CheckResult, Status, run_all
+from ..data import load_table
+from ..fmt import fmt_number, fmt_year_span
+from ..outputs import Prose, TableOutput
+from ..tables import STUB, _csv, house_style
+from ..text import plural
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+__all__ = ["results", "sentence_summary", "tab_findings", "tab_within_rounding", "tab_notes", "subject"]
+
+_CLAIM_WORDS = {
+    "value": "verdien",
+    "change_pct": "endringen i prosent",
+    "change_pp": "endringen i prosentpoeng",
+    "min_change_pct": "den minste årlige endringen i prosent",
+    "max_change_pct": "den største årlige endringen i prosent",
+}
+
+
+def results(book: Book) -> list[CheckResult]:
+    """Every check result about the reporting year or earlier."""
+    key = ("quality", book.year)
+    if key not in book._cache:
+        book._cache[key] = [r for r in run_all(book.data_dir) if r.year <= book.year]
+    return book._cache[key]
+
+
+def _section(s: str) -> str:
+    return s.replace("001 ", "").replace("001", "").strip() or "–"
+
+
+def subject(book: Book, r: CheckResult) -> str:
+    """A Norwegian description of what a check compares."""
+    if r.kind == "identity":
+        return f"{r.description} ({r.year})"
+    if r.kind == "derived":
+        ds, ind, grp, y, _ = [p.strip() for p in r.ref.split("/")]
+        return f"{book.label(ind)}, {book.group_label(grp)}: {r.description}"
+    tf = {t["id"]: t for t in load_table("text_figures", book.data_dir).to_dicts()}[r.ref]
+    what = _CLAIM_WORDS.get(tf["claim"], tf["claim"])
+    years = str(tf["year"]) if not tf["base_year"] else fmt_year_span(tf["base_year"], tf["year"])
+    return f"Teksten oppgir {what} for «{book.label(tf['indicator'])}» ({book.group_label(tf['group'])}), {years}"
+
+
+def _num(x: float | None, decimals: int) -> str:
+    return "–" if x is None else fmt_number(x, decimals)
+
+
+def sentence_summary(book: Book) -> Prose:
+    """How many checks, and how they came out."""
+    rs = results(book)
+    n = {s: sum(1 for r in rs if r.status == s) for s in Status}
+    kinds = {k: sum(1 for r in rs if r.kind == k) for k in ("derived", "identity", "text")}
+    return Prose(
+        f"Boken kontrollerer kildens tall mot hverandre på {fmt_number(len(rs))} punkter: "
+        f"{fmt_number(kinds['derived'])} avledede tall som kilden har trykt (endringer, trender og andeler), "
+        f"{fmt_number(kinds['identity'])} summer og sammenhenger mellom tabeller, og "
+        f"{fmt_number(kinds['text'])} tall i teksten som viser til en tabell. "
+        f"{fmt_number(n[Status.REPRODUCED])} stemmer nøyaktig, {fmt_number(n[Status.WITHIN_ROUNDING])} stemmer innenfor det "
+        f"avrundingen av de trykte tallene tillater, og {fmt_number(n[Status.FINDING])} "
+        f"{plural(n[Status.FINDING], 'avviker', 'avviker')} mer enn avrunding kan forklare. "
+        + (
+            f"{fmt_number(n[Status.NOT_JUDGED])} {plural(n[Status.NOT_JUDGED], 'omtrentlig utsagn', 'omtrentlige utsagn')} "
+            "(«cirka», «nær») er bare gjengitt, ikke vurdert."
+            if n[Status.NOT_JUDGED]
+            else ""
+        )
+    )
+
+
+def _what_book_shows(r: CheckResult) -> str:
+    if r.kind == "text":
+        return "Tabellens tall; tekstens tall nevnes bare her"
+    if r.kind == "identity":
+        return "Begge tall som trykt i kilden"
+    return "Endringen beregnet fra tabellens tall"
+
+
+def _table(book: Book, rs: list[CheckResult], *, id: str, title: str, subtitle: str) -> TableOutput:
+    rows: dict[str, list[str]] = {STUB: [], "Kapittel": [], "Trykt": [], "Dataene gir": [], "Mulig ved avrunding": [], "Boken viser": []}
+    for r in rs:
+        d = r.printed_decimals
+        rows[STUB].append(subject(book, r))
+        rows["Kapittel"].append(_section(r.section))
+        rows["Trykt"].append(_num(r.printed, d))
+        rows["Dataene gir"].append(_num(r.computed, d + 1))
+        rows["Mulig ved avrunding"].append("–" if r.possible is None else f"{_num(r.possible.lo, d + 1)} til {_num(r.possible.hi, d + 1)}")
+        rows["Boken viser"].append(_what_book_shows(r))
+    df = pl.DataFrame(rows)
+    gt = GT(df, id=f"{id}-table").tab_header(title=title, subtitle=subtitle).pipe(house_style).cols_label(**{STUB: "Hva som sammenlignes"})
+    gt = gt.cols_align(align="left", columns=["Kapittel", "Boken viser"])
+    csv = _csv(["Hva som sammenlignes"] + df.columns[1:], [[str(c) for c in row] for row in df.iter_rows()], "Beregnet fra data/")
+    return TableOutput(id=id, html=gt.as_raw_html(), plain=f"{title}: {len(rs)} rader.", csv=csv)
+
+
+def tab_findings(book: Book) -> TableOutput:
+    """The findings: printed figures the source's own tables cannot give, even allowing for rounding."""
+    rs = [r for r in results(book) if r.status == Status.FINDING]
+    return _table(book, rs, id="kvalitet-funn", title="Avvik som avrunding ikke forklarer", subtitle="Kildens trykte tall mot det de lagrede tallene gir")
+
+
+def tab_within_rounding(book: Book) -> TableOutput:
+    """Printed derived values that the rounded inputs do not reproduce but allow."""
+    rs = [r for r in results(book) if r.status == Status.WITHIN_ROUNDING]
+    return _table(
+        book,
+        rs,
+        id="kvalitet-avrunding",
+        title="Avvik innenfor avrunding",
+        subtitle="Kilden regnet med uavrundede tall; boken regner med de trykte, så siste siffer kan avvike",
+    )
+
+
+def tab_notes(book: Book) -> TableOutput:
+    """The datasets' notes: quirks of the source kept visible (e.g. a header typo).
+
+    Notes that name a year after the reporting year are left out.
+    """
+    rows: dict[str, list[str]] = {STUB: [], "Kapittel": [], "Merknad": []}
+    for r in book.descriptor["resources"]:
+        for note in r.get("notes", []) or []:
+            if any(int(y) > book.year for y in _YEAR.findall(note)):
+                continue  # a note about a later year than the reporting year
+            rows[STUB].append(r.get("title", r["name"]))
+            rows["Kapittel"].append(", ".join(_section(s.get("section", "")) for s in r.get("sources", [])) or "–")
+            rows["Merknad"].append(note)
+    df = pl.DataFrame(rows)
+    gt = GT(df, id="kvalitet-merknader-table").tab_header(title="Merknader til datasettene").pipe(house_style).cols_label(**{STUB: "Datasett"})
+    gt = gt.cols_align(align="left")
+    csv = _csv(["Datasett", "Kapittel", "Merknad"], [[str(c) for c in row] for row in df.iter_rows()], "data/datapackage.yaml")
+    return TableOutput(id="kvalitet-merknader", html=gt.as_raw_html(), plain=f"Merknader til datasettene: {df.height} rader.", csv=csv)

@@ -1,0 +1,57 @@
+"""Appendix: sources and method — every dataset, where it comes from, and how much it holds."""
+
+from __future__ import annotations
+
+import polars as pl
+from great_tables import GT
+
+from ..book import Book
+from ..data import observation_names
+from ..fmt import fmt_number, fmt_year_span
+from ..outputs import Prose, TableOutput
+from ..tables import STUB, _csv, house_style
+from ..text import plural
+
+__all__ = ["sentence_overview", "tab_datasets"]
+
+
+def _datasets(book: Book) -> list[tuple[str, dict, pl.DataFrame]]:
+    out = [(n, book.meta(n), book.obs(n)) for n in observation_names(book.descriptor)]
+    return [t for t in out if t[2].height]  # a dataset with nothing up to the reporting year is not shown
+
+
+def sentence_overview(book: Book) -> Prose:
+    """How many datasets and figures the book rests on, up to the reporting year."""
+    ds = _datasets(book)
+    n_values = sum(df.height for _, _, df in ds)
+    years = sorted({y for _, _, df in ds for y in df["year"].to_list()})
+    tf = book._text_figures()
+    n_text = sum(1 for r in tf.values() if r["year"] <= book.year)
+    return Prose(
+        f"Boken bygger på {fmt_number(len(ds))} {plural(len(ds), 'datasett', 'datasett')} med til sammen "
+        f"{fmt_number(n_values)} tall for årene {fmt_year_span(years[0], years[-1])}, og på {fmt_number(n_text)} "
+        f"{plural(n_text, 'tall', 'tall')} som kildedokumentet oppgir i teksten."
+    )
+
+
+def tab_datasets(book: Book) -> TableOutput:
+    """One row per dataset: title, source section and table, years and number of figures."""
+    rows: dict[str, list[str]] = {STUB: [], "Kapittel": [], "Tabell i kilden": [], "År": [], "Antall tall": []}
+    for name, meta, df in _datasets(book):
+        rows[STUB].append(meta.get("title", name))
+        srcs = meta.get("sources", [])
+        rows["Kapittel"].append(", ".join(s.get("section", "") for s in srcs) or "–")
+        rows["Tabell i kilden"].append("; ".join(s.get("table", "") for s in srcs) or "–")
+        ys = df["year"].to_list()
+        rows["År"].append(fmt_year_span(min(ys), max(ys)) if ys and min(ys) != max(ys) else (str(ys[0]) if ys else "–"))
+        rows["Antall tall"].append(fmt_number(df.height))
+    df = pl.DataFrame(rows)
+    gt = (
+        GT(df, id="kilder-datasett-table")
+        .tab_header(title="Datasettene bak boken", subtitle="Kilde for alle: Bærum kommune, Virksomhetsanalyse for Organisasjon, styring og utvikling")
+        .pipe(house_style)
+        .cols_label(**{STUB: "Datasett"})
+        .cols_align(align="left", columns=["Kapittel", "Tabell i kilden"])
+    )
+    csv = _csv(["Datasett"] + df.columns[1:], [[str(c) for c in r] for r in df.iter_rows()], "data/datapackage.yaml")
+    return TableOutput(id="kilder-datasett", html=gt.as_raw_html(), plain=f"Datasettene bak boken: {df.height} datasett.", csv=csv)
