@@ -33,6 +33,8 @@ class TextFigure:
     unit_label: str
     section: str
     approximate: bool
+    base_year: int | None = None
+    """The year a change or target is measured against, where the source names one."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,23 @@ class Book:
         r = tf[id]
         if r["year"] > self.year:
             return None
-        return TextFigure(r["id"], r["year"], r["value"], r["decimals"], r["unit"], self.units[r["unit"]]["label"], r["section"], r["approximate"])
+        return self._as_text_figure(r)
+
+    def target(self, id: str) -> TextFigure:
+        """A target or plan the source states for a year after the one it reports on.
+
+        Unlike a figure *for* a year, a target *for* a later year is known when
+        the report is written, so it is not hidden the way ``text_figure`` hides
+        figures about later years.
+        """
+        r = self._text_figures().get(id)
+        if r is None:
+            raise KeyError(f"no text figure '{id}' in text_figures.csv")
+        return self._as_text_figure(r)
+
+    def _as_text_figure(self, r: dict) -> TextFigure:
+        unit = self.units[r["unit"]]["label"]
+        return TextFigure(r["id"], r["year"], r["value"], r["decimals"], r["unit"], unit, r["section"], r["approximate"], r["base_year"])
 
     def _text_figures(self) -> dict[str, dict]:
         if "text" not in self._cache:

@@ -125,6 +125,9 @@ def tab_series(
     change: bool = True,
     annual_change_of: tuple[str, str] | None = None,
     labels: dict[str, str] | None = None,
+    total_dataset: str | None = None,
+    share_of: tuple[str, str] | None = None,
+    share_rows: Sequence[str] = (),
 ) -> TableOutput:
     """A table of series over the latest ``years`` years, one row per series.
 
@@ -135,6 +138,12 @@ def tab_series(
     change : add the change from the year before the reporting year.
     annual_change_of : add a row *Årlig endring* for this (indicator, group).
     labels : row labels overriding the lookups' names.
+    total_dataset : the dataset holding ``total`` (and ``annual_change_of`` when it
+        is the total), when the total is stored with another table (a sum printed
+        in two tables is stored once).
+    share_of : the (indicator, group) of a base; adds a column *Andel <year>* with
+        ``share_rows`` as a percentage of the base in the latest year.
+    share_rows : the row ids (indicators or groups, as the rows are keyed) that get a share.
     """
     ind_list = [indicators] if isinstance(indicators, str) else list(indicators)
     grp_list = [groups] if isinstance(groups, str) else list(groups)
@@ -152,9 +161,17 @@ def tab_series(
     ch_label = f"Endring {fmt_year_span(ys[-2], ys[-1])}" if change and len(ys) > 1 else None
     if ch_label:
         rows[ch_label] = []
+
+    def ds_of(key: tuple[str, str] | None) -> str:
+        return total_dataset if total_dataset and key == total else dataset
+
+    share_label = f"Andel {ys[-1]}" if share_of else None
+    share_base = book.value(ds_of(share_of), *share_of, ys[-1]) if share_of else None
+    if share_label:
+        rows[share_label] = []
     plain_lines = []
     for ind, grp in series:
-        s = book.series(dataset, ind, grp)
+        s = book.series(ds_of((ind, grp)), ind, grp)
         name = labels.get(grp if by_group else ind) or (book.group_label(grp) if by_group and len(ind_list) == 1 else book.label(ind))
         rows[STUB].append(name)
         d, ul = book.decimals(ind), book.unit_label(ind)
@@ -162,18 +179,27 @@ def tab_series(
             rows[str(y)].append(fmt_value(s.get(y), d, ul))
         if ch_label:
             rows[ch_label].append(fmt_change(s.get(ys[-2]), s.get(ys[-1]), ul))
+        if share_label:
+            part = s.get(ys[-1]) if (grp if by_group else ind) in share_rows else None
+            sh = metrics.share_pct(part, share_base) if part is not None and share_base is not None else None
+            rows[share_label].append("" if part is None else fmt_percent(sh, 0))
         plain_lines.append(f"{name}: " + ", ".join(f"{y} {fmt_value(s.get(y), d, ul)}" for y in ys))
     if annual_change_of:
-        s = book.series(dataset, *annual_change_of)
+        s = book.series(ds_of(annual_change_of), *annual_change_of)
         ul = book.unit_label(annual_change_of[0])
         rows[STUB].append("Årlig endring")
         for i, y in enumerate(ys):
             rows[str(y)].append(fmt_change(s.get(y - 1), s.get(y), ul) if i > 0 or y - 1 in s else "–")
         if ch_label:
             rows[ch_label].append("")
+        if share_label:
+            rows[share_label].append("")
     df = pl.DataFrame(rows)
     bold = [len(series) - 1] if total else []
     subtitle = f"Enhet: {unit}" if unit and unit != "%" else ("Prosent" if unit == "%" else None)
+    if share_of and subtitle:
+        base_name = labels.get(share_of[1] if by_group else share_of[0]) or book.label(share_of[0])
+        subtitle += f". Andel: prosent av «{base_name}» i {ys[-1]}"
     return _finish(
         df,
         id=id,
@@ -189,14 +215,21 @@ def _direction_words(direction: int | None) -> str:
     return {-1: "↓ Lavere er bedre", 1: "↑ Høyere er bedre"}.get(direction, "–")
 
 
-def tab_kpi(book: Book, dataset: str, *, id: str, title: str, group: str = "kommunen", years: int = 5) -> TableOutput:
+def tab_kpi(
+    book: Book, dataset: str, *, id: str, title: str, group: str = "kommunen", years: int = 5, indicators: Sequence[str] | None = None
+) -> TableOutput:
     """KPIs with target direction, the latest years, *årlig trend siste 3 år* and status.
 
     Status is the trend judged against the target direction (``metrics.kpi_status``),
     written in words and shown with a background colour.
+    ``indicators`` limits the rows to these KPIs, in the order given (default: every KPI
+    in the dataset, in the order of ``indicators.csv``).
     """
     df_obs = book.obs(dataset).filter(pl.col("group") == group)
-    order = book.ordered(df_obs["indicator"].to_list())
+    if indicators is not None:
+        df_obs = df_obs.filter(pl.col("indicator").is_in(list(indicators)))
+    present = set(df_obs["indicator"].to_list())
+    order = [i for i in dict.fromkeys(indicators) if i in present] if indicators is not None else book.ordered(list(present))
     ys = _window(book, dataset, years)
     trend_label = f"Årlig trend {fmt_year_span(ys[-1] - 3, ys[-1])}"
     rows: dict[str, list[str]] = {STUB: [], "Målretning": []}

@@ -9,6 +9,7 @@ sentences (``analysis.chapters``) compose these.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from . import metrics
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 _BARE_UNITS = {"antall", "personer"}
+_YEAR = re.compile(r"\b(20\d\d)\b")
 
 
 def fmt_val(book: Book, indicator: str, value: float | None, *, decimals: int | None = None, unit: bool = True) -> str:
@@ -142,10 +144,13 @@ def span(book: Book, dataset: str) -> str:
     return fmt_year_span(ys[0], ys[-1])
 
 
-def note_source_charts(book: Book, sections: Sequence[str]) -> Prose:
+def note_source_charts(book: Book, sections: Sequence[str], *, exclude: Sequence[str] = ()) -> Prose:
     """A callout listing the source's charts (in these sections) whose numbers it does not print.
 
     ``sections`` are section numbers or prefixes (``"2.2"`` matches ``2.2.3``).
+    ``exclude`` are titles (as in ``source_charts.csv``) to leave out, e.g. a chart
+    the chapter redraws from a table's figures. A chart whose title or description
+    names a year after the reporting year is left out: it belongs to a later year's story.
     """
     from .data import load_table
 
@@ -153,6 +158,8 @@ def note_source_charts(book: Book, sections: Sequence[str]) -> Prose:
         r
         for r in load_table("source_charts", book.data_dir).to_dicts()
         if any(r["section"].split(" ", 1)[-1] == s or r["section"].split(" ", 1)[-1].startswith(s + ".") for s in sections)
+        and r["title"] not in exclude
+        and not any(int(y) > book.year for y in _YEAR.findall(r["title"] + " " + r["what_it_shows"]))
     ]
     if not rows:
         return Prose("")
