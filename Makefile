@@ -15,14 +15,25 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@rm -f $(VENV)/.installed-* && touch $@
 
-.PHONY: help setup book test validate run render lint lock clean
+.PHONY: help setup get-quarto book test validate run render lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv and install the project (pinned by requirements.lock)
 
-book: $(STAMP) ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF
+# quarto-cli (PyPI) downloads Quarto from GitHub while it installs: that fails without normal
+# internet access, so a failure is reported, not fatal (`build` then stops at render, exit 4).
+get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` if no quarto is found
+	@if [ -n "$$QUARTO" ] || command -v quarto >/dev/null || [ -x $(BIN)/quarto ]; then \
+	  echo "quarto: $${QUARTO:-$$(command -v quarto || echo $(BIN)/quarto)}"; \
+	else \
+	  echo "quarto not found: trying pip install quarto-cli"; \
+	  $(BIN)/python -m pip install -q 'quarto-cli>=1.10' \
+	    || echo "pip install quarto-cli failed (see above); get Quarto with conda (environment.yml) or from https://quarto.org/docs/get-started/"; \
+	fi
+
+book: get-quarto ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF
 	$(BIN)/virksomhetsanalyse build --year $(YEAR)
 
 test: $(STAMP) ## run every test (unit tests, bad-input tests, nbval on the executed chapters)
@@ -45,4 +56,4 @@ lock: ## re-pin the dependencies into requirements.lock (after changing pyprojec
 	  && .venv-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock && rm -rf .venv-lock
 
 clean: ## remove the venv and build state (not data/, not book/)
-	rm -rf $(VENV) .build _book .pytest_cache
+	rm -rf $(VENV) .build _book _book.tmp _book.old.tmp .quarto .pytest_cache

@@ -40,8 +40,24 @@ def _theme() -> dict:
             "font": "Liberation Sans, Arial, Helvetica, sans-serif",
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "domainColor": "#555555", "tickColor": "#555555", "gridColor": "#E0E0E0"},
-            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
+            "axis": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "domainColor": "#555555",
+                "tickColor": "#555555",
+                "gridColor": "#E0E0E0",
+            },
+            "legend": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "vertical",
+                "labelLimit": 400,
+            },
             "title": {"color": TEXT, "fontSize": 14, "anchor": "start"},
             "text": {"color": TEXT},
             "background": "#FFFFFF",
@@ -64,7 +80,10 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[object]], source: str) -
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(list(header) + ["Kilde"])
     for r in rows:
-        w.writerow([fmt_number(c, 3).rstrip("0").rstrip(",").replace(NBSP, "").replace("\u2212", "-") if isinstance(c, float) else c for c in r] + [source])
+        w.writerow(
+            [fmt_number(c, 3).rstrip("0").rstrip(",").replace(NBSP, "").replace("\u2212", "-") if isinstance(c, float) else c for c in r]
+            + [source]
+        )
     return buf.getvalue()
 
 
@@ -162,7 +181,12 @@ def chart_bars(
         y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("År:N", sort=year_labels),
         x=alt.X("Verdi:Q", title=unit, axis=alt.Axis(format=_fmt_axis(0))),
-        color=alt.Color("År:N", sort=year_labels, scale=alt.Scale(domain=year_labels, range=["#7FA7C9", "#0072B2", "#004C78"][-len(year_labels):]), title=None),
+        color=alt.Color(
+            "År:N",
+            sort=year_labels,
+            scale=alt.Scale(domain=year_labels, range=["#7FA7C9", "#0072B2", "#004C78"][-len(year_labels) :]),
+            title=None,
+        ),
         tooltip=[alt.Tooltip("Gruppe:N"), alt.Tooltip("År:N"), alt.Tooltip("Verdi:Q", format=_fmt_axis(d))],
     )
     text = bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("Verdi:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
@@ -172,17 +196,24 @@ def chart_bars(
         sub = df.filter(pl.col("Gruppe") == g)
         parts.append(f"{g}: " + ", ".join(f"{fmt_value(v, d, unit)} i {y}" for y, v in zip(sub["År"], sub["Verdi"], strict=True)))
     alt_text = f"Stolpediagram: {title}. " + "; ".join(parts) + "."
-    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset)))
+    return _finish(
+        chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset))
+    )
 
 
-def chart_shares(book: Book, dataset: str, *, id: str, title: str, indicator: str, groups: Sequence[str], year: int | None = None) -> ChartOutput:
+def chart_shares(
+    book: Book, dataset: str, *, id: str, title: str, indicator: str, groups: Sequence[str], year: int | None = None
+) -> ChartOutput:
     """Shares of a whole as labelled horizontal bars (easier to read than a pie)."""
     year = year or max(y for y in book.years(dataset))
     recs = [{"Gruppe": book.group_label(g), "Andel": book.value(dataset, indicator, g, year)} for g in groups]
     df = pl.DataFrame(recs).filter(pl.col("Andel").is_not_null())
     d = book.decimals(indicator)
     order = df.sort("Andel", descending=True)["Gruppe"].to_list()
-    base = alt.Chart(df).encode(y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)), x=alt.X("Andel:Q", title="Andel (%)", scale=alt.Scale(domain=[0, 100])))
+    base = alt.Chart(df).encode(
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("Andel:Q", title="Andel (%)", scale=alt.Scale(domain=[0, 100])),
+    )
     chart = (
         base.mark_bar(color=PALETTE[0])
         + base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("Andel:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
@@ -215,21 +246,40 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
         points.append({"Indikator": name, "Kommune": "Asker", "Indeks": idx["asker"]})
         diff = metrics.pct_change(avg, book.value(dataset, ind, "kommunen", year) or 0)
         word = "over" if diff > 0 else "under" if diff < 0 else "lik"
-        alt_parts.append(f"{name}: Bærum {fmt_number(abs(diff), 0)}{NBSP}% {word} snittet" if word != "lik" else f"{name}: Bærum lik snittet")
+        alt_parts.append(
+            f"{name}: Bærum {fmt_number(abs(diff), 0)}{NBSP}% {word} snittet" if word != "lik" else f"{name}: Bærum lik snittet"
+        )
     order = [r["Indikator"] for r in ranges]
     rdf, pdf = pl.DataFrame(ranges), pl.DataFrame(points)
     y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
-    bar = alt.Chart(rdf).mark_bar(color="#D0D0D0", height=12).encode(y=y, x=alt.X("Lavest:Q", title="Indeks, ASSS-snitt = 100"), x2="Høyest:Q")
+    bar = (
+        alt.Chart(rdf)
+        .mark_bar(color="#D0D0D0", height=12)
+        .encode(y=y, x=alt.X("Lavest:Q", title="Indeks, ASSS-snitt = 100"), x2="Høyest:Q")
+    )
     rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color="#555555", strokeDash=[4, 3]).encode(x="x:Q")
     kommuner = ["Bærum", "Asker"]
-    pts = alt.Chart(pdf).mark_point(filled=True, size=90, opacity=1).encode(
-        y=y,
-        x="Indeks:Q",
-        color=alt.Color("Kommune:N", scale=alt.Scale(domain=kommuner, range=[PALETTE[0], PALETTE[1]]), title=None),
-        shape=alt.Shape("Kommune:N", scale=alt.Scale(domain=kommuner, range=["circle", "diamond"]), title=None),
-        tooltip=[alt.Tooltip("Indikator:N"), alt.Tooltip("Kommune:N"), alt.Tooltip("Indeks:Q", format=",.0f")],
+    pts = (
+        alt.Chart(pdf)
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            y=y,
+            x="Indeks:Q",
+            color=alt.Color("Kommune:N", scale=alt.Scale(domain=kommuner, range=[PALETTE[0], PALETTE[1]]), title=None),
+            shape=alt.Shape("Kommune:N", scale=alt.Scale(domain=kommuner, range=["circle", "diamond"]), title=None),
+            tooltip=[alt.Tooltip("Indikator:N"), alt.Tooltip("Kommune:N"), alt.Tooltip("Indeks:Q", format=",.0f")],
+        )
     )
     chart = (bar + rule + pts).properties(width=WIDTH - 200, height=36 * len(order) + 20, title=f"{title}, {year}")
-    alt_text = f"Prikkdiagram: {title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS. " + "; ".join(alt_parts) + "."
+    alt_text = (
+        f"Prikkdiagram: {title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS. "
+        + "; ".join(alt_parts)
+        + "."
+    )
     rows = [(r["Indikator"], r["Kommune"], r["Indeks"]) for r in pdf.to_dicts()]
-    return _finish((chart), id=id, alt_text=alt_text, csv_text=_csv(["Indikator", "Kommune", "Indeks (ASSS-snitt = 100)"], rows, book.source_note(dataset)))
+    return _finish(
+        (chart),
+        id=id,
+        alt_text=alt_text,
+        csv_text=_csv(["Indikator", "Kommune", "Indeks (ASSS-snitt = 100)"], rows, book.source_note(dataset)),
+    )

@@ -4,6 +4,8 @@
     virksomhetsanalyse run --year 2018   execute the chapter notebooks into book/
     virksomhetsanalyse render            render book/ with Quarto into _book/
     virksomhetsanalyse build --year 2018 validate, run and render
+    virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   an Excel template for a new year
+    virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
 
 Exit codes: 0 success, 1 invalid data, 2 usage error, 3 a chapter failed,
 4 Quarto is not installed, 5 Quarto failed.
@@ -33,6 +35,7 @@ app = typer.Typer(
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
 @app.callback()
 def _main() -> None:
     """Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF."""
@@ -55,19 +58,21 @@ def _report_validation(data_dir: Path) -> bool:
     descriptor = read_descriptor(data_dir)
     names = observation_names(descriptor)
     n_values = sum(sum(1 for _ in open(data_dir / f"{n}.csv", encoding="utf-8")) - 1 for n in names)
-    console.print(f"[green]data valid[/]: {len(names)} datasets, {n_values} values, {len(descriptor['resources']) - len(names)} lookup and side tables")
+    console.print(
+        f"[green]data valid[/]: {len(names)} datasets, {n_values} values, "
+        f"{len(descriptor['resources']) - len(names)} lookup and side tables"
+    )
     results = run_all(data_dir)
     counts = {s: sum(1 for r in results if r.status == s) for s in Status}
-    console.print(
-        f"consistency checks: {len(results)} — "
-        + ", ".join(f"{counts[s]} {s.value}" for s in Status)
-    )
+    console.print(f"consistency checks: {len(results)} — " + ", ".join(f"{counts[s]} {s.value}" for s in Status))
     findings = [r for r in results if r.status == Status.FINDING]
     if findings:
         console.print("findings (the source disagrees with itself beyond rounding; kept as printed, reported in the book):")
         for r in findings:
             computed = "—" if r.computed is None else f"{r.computed:.{r.printed_decimals + 1}f}"
-            console.print(f"  - [{r.kind}] {r.section} {r.ref}: printed {r.printed}, the data give {computed} — {r.description}", markup=False)
+            console.print(
+                f"  - [{r.kind}] {r.section} {r.ref}: printed {r.printed}, the data give {computed} — {r.description}", markup=False
+            )
     return True
 
 
@@ -80,6 +85,195 @@ def validate(data_dir: DataDirOpt = config.DATA_DIR) -> None:
     """
     if not _report_validation(data_dir):
         raise typer.Exit(EXIT_DATA)
+
+
+# --------------------------------------------------------------------------- run, render, build
+
+ChapterOpt = Annotated[
+    list[str] | None,
+    typer.Option("--chapter", "-c", help="Run only this chapter (repeatable). Default: every chapter and appendix.", show_default=False),
+]
+YearOpt = Annotated[int, typer.Option("--year", help="The reporting year.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Notebooks run at once (default: the number of cores).", show_default=False),
+]
+RunDataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder with datapackage.yaml and the CSV files (default: data/; only another folder is passed to the notebooks).",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[str, typer.Option("--to", help="What to render: html, typst (the PDF) or all.")]
+
+
+class _ChapterProgress:
+    """One rich progress line per chapter: queued, running, done or failed, with seconds."""
+
+    _LABELS = {
+        "skipped": "[dim]up to date[/]",
+        "queued": "[dim]waiting[/]",
+        "running": "running",
+        "done": "[green]done[/]",
+        "failed": "[bold red]failed[/]",
+    }
+
+    def __init__(self, names: list[str]):
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(finished_text="·"), TextColumn("{task.description:<14}"), TextColumn("{task.fields[status]}"))
+        self.progress = Progress(*columns, TimeElapsedColumn(), console=console, transient=False)
+        self.tasks = {n: self.progress.add_task(n, total=1, start=False, status="") for n in names}
+
+    def __call__(self, name: str, status: str, seconds: float | None) -> None:
+        task = self.tasks[name]
+        label = self._LABELS[status]  # the elapsed column shows the time
+        if status == "running":
+            self.progress.start_task(task)
+        finished = status in ("skipped", "done", "failed")
+        self.progress.update(task, status=label, completed=1 if finished else 0)
+        if finished:
+            self.progress.stop_task(task)
+
+
+def _check_chapters(chapters: list[str] | None) -> list[str]:
+    names = list(chapters or config.NOTEBOOKS)
+    unknown = [c for c in names if c not in config.NOTEBOOKS]
+    if unknown:
+        choices = ", ".join(config.NOTEBOOKS)
+        raise typer.BadParameter(f"unknown chapter(s) {', '.join(unknown)}; choose from {choices}", param_hint="--chapter")
+    return [n for n in config.NOTEBOOKS if n in names]  # book order, no duplicates
+
+
+def _sync_year_profile() -> None:
+    """Write _quarto-year.yml from the executed chapters; warn when they disagree or some are missing."""
+    from .build import BuildError, book_year, write_year_profile
+
+    try:
+        write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
+    except BuildError as exc:
+        err_console.print(f"[yellow]note[/]: {exc}", markup=True, highlight=False)
+
+
+def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
+    """Execute the chapters (data already validated); exit 3 on a failing chapter."""
+    from .build import BuildError, ChapterRunError, run_notebooks
+
+    progress = _ChapterProgress(names)
+    try:
+        with progress.progress:
+            result = run_notebooks(
+                names,
+                year=year,
+                force=force,
+                jobs=jobs,
+                notebooks_dir=config.NOTEBOOKS_DIR,
+                book_dir=config.BOOK_DIR,
+                state_dir=config.STATE_DIR,
+                data_dir=data_dir or config.DATA_DIR,
+                on_event=progress,
+            )
+    except ChapterRunError as exc:
+        err_console.print(f"[bold red]{len(exc.failures)} chapter(s) failed[/]; book/ was left unchanged:")
+        for f in exc.failures:
+            err_console.print(f"  - {f}", markup=False)
+            if f.saved:
+                err_console.print(f"    executed notebook with the traceback: {f.saved}", markup=False)
+        raise typer.Exit(EXIT_CHAPTER) from None
+    except BuildError as exc:
+        err_console.print(f"[bold red]error[/]: {exc}")
+        raise typer.Exit(EXIT_CHAPTER) from None
+    ran = ", ".join(result.executed) or "none"
+    console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
+    _sync_year_profile()
+
+
+def _render(to: str) -> None:
+    """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
+    from .build import BuildError, QuartoFailed, QuartoMissing, render_book
+
+    if to not in ("html", "typst", "all"):
+        raise typer.BadParameter("choose html, typst or all", param_hint="--to")
+    try:
+        out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
+    except QuartoMissing as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_NO_QUARTO) from None
+    except QuartoFailed as exc:
+        err_console.print(f"[bold red]quarto failed[/]: {exc}")
+        raise typer.Exit(EXIT_QUARTO_FAILED) from None
+    except BuildError as exc:
+        err_console.print(f"[bold red]error[/]: {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"[green]book rendered[/] into {out}")
+
+
+@app.command()
+def run(
+    year: YearOpt = config.DEFAULT_YEAR,
+    chapter: ChapterOpt = None,
+    force: ForceOpt = False,
+    data_dir: RunDataDirOpt = None,
+    jobs: JobsOpt = None,
+) -> None:
+    """Execute the chapter notebooks for YEAR into book/ (papermill), several at once.
+
+    A chapter is skipped when its notebook, the data it reads, the analysis package and the
+    parameters are unchanged since its last successful run (--force runs it anyway). book/ changes
+    only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
+    chapter fails (named with its cell and error).
+    """
+    from .data import validate_data
+
+    names = _check_chapters(chapter)
+    problems = validate_data(data_dir or config.DATA_DIR)
+    if problems:
+        err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
+        for p in problems:
+            err_console.print(f"  - {p}", markup=False)
+        raise typer.Exit(EXIT_DATA)
+    _run(year, names, force, data_dir, jobs)
+
+
+@app.command()
+def render(to: ToOpt = "all") -> None:
+    """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
+
+    Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
+    """
+    _render(to)
+
+
+@app.command()
+def build(
+    year: YearOpt = config.DEFAULT_YEAR,
+    force: ForceOpt = False,
+    data_dir: RunDataDirOpt = None,
+    jobs: JobsOpt = None,
+    to: ToOpt = "all",
+) -> None:
+    """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
+
+    Exit codes as for those commands: 1 invalid data, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
+    """
+    if to not in ("html", "typst", "all"):
+        raise typer.BadParameter("choose html, typst or all", param_hint="--to")
+    from .build import find_quarto
+
+    if not _report_validation(data_dir or config.DATA_DIR):
+        raise typer.Exit(EXIT_DATA)
+    if find_quarto() is None:
+        err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
+    _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
+    _render(to)
+
+
+from .cli_data import register as _register_data_commands  # noqa: E402  (template, import)
+
+_register_data_commands(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

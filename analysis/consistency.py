@@ -17,7 +17,7 @@ reported but not judged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
@@ -30,7 +30,7 @@ from .rounding import Interval, Verdict, judge, printed
 __all__ = ["Status", "CheckResult", "check_derived", "check_identities", "check_text", "run_all"]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     REPRODUCED = Verdict.REPRODUCED.value
     WITHIN_ROUNDING = Verdict.WITHIN_ROUNDING.value
     FINDING = Verdict.FINDING.value
@@ -115,7 +115,18 @@ def check_derived(data_dir: Path = DATA_DIR, obs: _Obs | None = None) -> list[Ch
             c, iv = _share(obs, ds, ind, grp, r["base_indicator"], r["base_group"], y)
             label = f"andel av {r['base_indicator']} ({r['base_group']}) {y}"
         out.append(
-            CheckResult("derived", f"{ds} / {ind} / {grp} / {y} / {m}", r["section"], label, y, r["value"], r["decimals"], c, iv, _status(c, iv, r["value"], r["decimals"]))
+            CheckResult(
+                "derived",
+                f"{ds} / {ind} / {grp} / {y} / {m}",
+                r["section"],
+                label,
+                y,
+                r["value"],
+                r["decimals"],
+                c,
+                iv,
+                _status(c, iv, r["value"], r["decimals"]),
+            )
         )
     return out
 
@@ -141,7 +152,20 @@ def check_identities(data_dir: Path = DATA_DIR, obs: _Obs | None = None) -> list
                 for c, (_, ivl) in parts:
                     iv = iv + ivl.scale(c)
                 _, d = obs.values[(total["dataset"], total["indicator"], total["group"], y)]
-                out.append(CheckResult("identity", f"{chk['id']} / {y}", chk.get("source", ""), chk.get("title", ""), y, t[0], d, computed, iv, _status(computed, iv, t[0], d)))
+                out.append(
+                    CheckResult(
+                        "identity",
+                        f"{chk['id']} / {y}",
+                        chk.get("source", ""),
+                        chk.get("title", ""),
+                        y,
+                        t[0],
+                        d,
+                        computed,
+                        iv,
+                        _status(computed, iv, t[0], d),
+                    )
+                )
     return out
 
 

@@ -169,7 +169,13 @@ def _translate(data_dir: Path, res: dict, err) -> Problem:
         expected = res.get("_field_names", [])
         pos = getattr(err, "field_number", None)
         want = expected[pos - 1] if pos and pos <= len(expected) else "?"
-        return Problem(file, 1, getattr(err, "label", field), f"header says '{getattr(err, 'label', '')}', the schema expects '{want}' here (renamed or reordered column)", "wrong-column")
+        return Problem(
+            file,
+            1,
+            getattr(err, "label", field),
+            f"header says '{getattr(err, 'label', '')}', the schema expects '{want}' here (renamed or reordered column)",
+            "wrong-column",
+        )
     if t in ("duplicate-label", "blank-label"):
         return Problem(file, 1, field, err.note, "header")
     if t in ("extra-cell", "missing-cell", "type-error"):
@@ -272,9 +278,27 @@ def _semantic_problems(data_dir: Path, descriptor: dict, broken: set[str]) -> li
             lo = float(unit["minimum"]) if unit["minimum"] not in (None, "") else None
             hi = float(unit["maximum"]) if unit["maximum"] not in (None, "") else None
             if lo is not None and v < lo:
-                problems.append(Problem(file, i, "value", f"{r['value']} is below {unit['minimum']}, the smallest value allowed for unit '{unit['label']}' (indicator '{r['indicator']}')", "out-of-range"))
+                problems.append(
+                    Problem(
+                        file,
+                        i,
+                        "value",
+                        f"{r['value']} is below {unit['minimum']}, the smallest value allowed for unit '{unit['label']}' "
+                        f"(indicator '{r['indicator']}')",
+                        "out-of-range",
+                    )
+                )
             if hi is not None and v > hi:
-                problems.append(Problem(file, i, "value", f"{r['value']} is above {unit['maximum']}, the largest value allowed for unit '{unit['label']}' (indicator '{r['indicator']}')", "out-of-range"))
+                problems.append(
+                    Problem(
+                        file,
+                        i,
+                        "value",
+                        f"{r['value']} is above {unit['maximum']}, the largest value allowed for unit '{unit['label']}' "
+                        f"(indicator '{r['indicator']}')",
+                        "out-of-range",
+                    )
+                )
         obs[name] = keys
 
     def ref_problem(file: str, row: int, dataset: str, ind: str, grp: str, year: int, why: str) -> Problem | None:
@@ -331,9 +355,13 @@ def _semantic_problems(data_dir: Path, descriptor: dict, broken: set[str]) -> li
         for c in checks:
             for ref in [c.get("total", {})] + list(c.get("terms", [])):
                 if ref.get("dataset") not in obs and ref.get("dataset") not in broken:
-                    problems.append(Problem(file, None, None, f"check '{c.get('id')}': unknown dataset '{ref.get('dataset')}'", "unknown-id"))
+                    problems.append(
+                        Problem(file, None, None, f"check '{c.get('id')}': unknown dataset '{ref.get('dataset')}'", "unknown-id")
+                    )
                 elif ref.get("indicator") not in indicators:
-                    problems.append(Problem(file, None, None, f"check '{c.get('id')}': unknown indicator '{ref.get('indicator')}'", "unknown-id"))
+                    problems.append(
+                        Problem(file, None, None, f"check '{c.get('id')}': unknown indicator '{ref.get('indicator')}'", "unknown-id")
+                    )
                 elif ref.get("group") not in groups:
                     problems.append(Problem(file, None, None, f"check '{c.get('id')}': unknown group '{ref.get('group')}'", "unknown-id"))
     return problems

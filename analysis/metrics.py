@@ -9,7 +9,7 @@ yearly change over the last three years, in the indicator's unit).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "pct_change",
@@ -62,7 +62,7 @@ def linear_sum(terms: Sequence[tuple[float, float]]) -> float:
     return sum(c * v for c, v in terms)
 
 
-class KpiStatus(str, Enum):
+class KpiStatus(StrEnum):
     """Where a KPI moved relative to its target direction."""
 
     BETTER = "bedre"

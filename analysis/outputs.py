@@ -25,7 +25,8 @@ __all__ = ["TableOutput", "ChartOutput", "Prose", "csv_download_link"]
 def csv_download_link(csv_text: str, filename: str, label: str = "Last ned tallene (CSV)") -> str:
     """An HTML link that downloads ``csv_text`` with no request to any server."""
     b64 = base64.b64encode(("\ufeff" + csv_text).encode("utf-8")).decode("ascii")
-    return f'<p class="va-download"><a download="{html.escape(filename)}" href="data:text/csv;charset=utf-8;base64,{b64}">{html.escape(label)}</a></p>'
+    href = f"data:text/csv;charset=utf-8;base64,{b64}"
+    return f'<p class="va-download"><a download="{html.escape(filename)}" href="{href}">{html.escape(label)}</a></p>'
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,7 @@ class ChartOutput:
             f"el.nextElementSibling.remove();"
             f"vegaEmbed(el,{spec},{{actions:false,renderer:'svg',formatLocale:{locale}}})"
             f".then(function(r){{var s=el.querySelector('svg');if(s){{s.setAttribute('aria-hidden','true');}}}})"
-            f".catch(function(e){{console.error(e);}});}})();</script>"
-            + csv_download_link(self.csv, f"{self.id}.csv")
+            f".catch(function(e){{console.error(e);}});}})();</script>" + csv_download_link(self.csv, f"{self.id}.csv")
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):

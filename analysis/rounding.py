@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Interval", "printed", "Verdict", "judge", "round_half_up"]
 
@@ -70,7 +70,7 @@ def round_half_up(x: float, decimals: int) -> float:
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     REPRODUCED = "reproduced"
     """Rounding the value computed from the stored inputs gives the printed value."""
     WITHIN_ROUNDING = "within rounding"

@@ -97,7 +97,9 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[str]], source: str) -> s
     return buf.getvalue()
 
 
-def _finish(df: pl.DataFrame, *, id: str, title: str, subtitle: str | None, source: str, plain: str, bold_rows: Sequence[int] = ()) -> TableOutput:
+def _finish(
+    df: pl.DataFrame, *, id: str, title: str, subtitle: str | None, source: str, plain: str, bold_rows: Sequence[int] = ()
+) -> TableOutput:
     gt = GT(df, id=f"{id}-table").tab_header(title=title, subtitle=subtitle).tab_source_note(source).pipe(house_style)
     gt = gt.cols_label(**{STUB: ""})
     if bold_rows:
@@ -260,7 +262,11 @@ def tab_kpi(
         rows["Status"].append(st.value.capitalize())
         plain.append(f"{book.label(ind)}: {rows[trend_label][-1]} per år, {st.value}")
     df = pl.DataFrame(rows)
-    gt = GT(df, id=f"{id}-table").tab_header(title=f"{title}, {fmt_year_span(ys[0], ys[-1])}", subtitle="Trend: gjennomsnittlig endring per år de siste tre årene").tab_source_note(book.source_note(dataset))
+    gt = (
+        GT(df, id=f"{id}-table")
+        .tab_header(title=f"{title}, {fmt_year_span(ys[0], ys[-1])}", subtitle="Trend: gjennomsnittlig endring per år de siste tre årene")
+        .tab_source_note(book.source_note(dataset))
+    )
     gt = gt.tab_source_note("Status sammenligner trenden med målretningen: «Bedre» betyr at utviklingen går i ønsket retning.")
     gt = gt.pipe(house_style).cols_label(**{STUB: "Indikator"}).cols_align(align="left", columns="Målretning")
     for st, colour in STATUS_COLOURS.items():

@@ -14,4 +14,3 @@ def data_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(DATA_DIR, dst)
     return dst
-

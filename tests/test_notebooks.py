@@ -81,7 +81,9 @@ def test_code_cells_are_one_call(nb):
         stmt = tree.body[0]
         assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), f"{path.name}: not a single call: {cell.source[:80]!r}"
         for node in ast.walk(stmt):
-            assert not isinstance(node, ast.BinOp | ast.Lambda | ast.ListComp | ast.GeneratorExp | ast.IfExp), f"{path.name}: logic in {cell.source[:80]!r}"
+            assert not isinstance(node, ast.BinOp | ast.Lambda | ast.ListComp | ast.GeneratorExp | ast.IfExp), (
+                f"{path.name}: logic in {cell.source[:80]!r}"
+            )
 
 
 def test_tables_and_figures_have_captions(nb):

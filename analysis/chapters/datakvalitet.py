@@ -112,7 +112,13 @@ def _table(book: Book, rs: list[CheckResult], *, id: str, title: str, subtitle: 
 def tab_findings(book: Book) -> TableOutput:
     """The findings: printed figures the source's own tables cannot give, even allowing for rounding."""
     rs = [r for r in results(book) if r.status == Status.FINDING]
-    return _table(book, rs, id="kvalitet-funn", title="Avvik som avrunding ikke forklarer", subtitle="Kildens trykte tall mot det de lagrede tallene gir")
+    return _table(
+        book,
+        rs,
+        id="kvalitet-funn",
+        title="Avvik som avrunding ikke forklarer",
+        subtitle="Kildens trykte tall mot det de lagrede tallene gir",
+    )
 
 
 def tab_within_rounding(book: Book) -> TableOutput:
@@ -141,7 +147,12 @@ def tab_notes(book: Book) -> TableOutput:
             rows["Kapittel"].append(", ".join(_section(s.get("section", "")) for s in r.get("sources", [])) or "–")
             rows["Merknad"].append(note)
     df = pl.DataFrame(rows)
-    gt = GT(df, id="kvalitet-merknader-table").tab_header(title="Merknader til datasettene").pipe(house_style).cols_label(**{STUB: "Datasett"})
+    gt = (
+        GT(df, id="kvalitet-merknader-table")
+        .tab_header(title="Merknader til datasettene")
+        .pipe(house_style)
+        .cols_label(**{STUB: "Datasett"})
+    )
     gt = gt.cols_align(align="left")
     csv = _csv(["Datasett", "Kapittel", "Merknad"], [[str(c) for c in row] for row in df.iter_rows()], "data/datapackage.yaml")
     return TableOutput(id="kvalitet-merknader", html=gt.as_raw_html(), plain=f"Merknader til datasettene: {df.height} rader.", csv=csv)

@@ -48,7 +48,10 @@ def tab_datasets(book: Book) -> TableOutput:
     df = pl.DataFrame(rows)
     gt = (
         GT(df, id="kilder-datasett-table")
-        .tab_header(title="Datasettene bak boken", subtitle="Kilde for alle: Bærum kommune, Virksomhetsanalyse for Organisasjon, styring og utvikling")
+        .tab_header(
+            title="Datasettene bak boken",
+            subtitle="Kilde for alle: Bærum kommune, Virksomhetsanalyse for Organisasjon, styring og utvikling",
+        )
         .pipe(house_style)
         .cols_label(**{STUB: "Datasett"})
         .cols_align(align="left", columns=["Kapittel", "Tabell i kilden"])

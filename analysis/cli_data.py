@@ -1,0 +1,136 @@
+"""``virksomhetsanalyse template`` and ``virksomhetsanalyse import``: the new year's data.
+
+    virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   the input workbook for 2019
+    virksomhetsanalyse import mal-2019.xlsx --dry-run          check it and show what would change
+    virksomhetsanalyse import mal-2019.xlsx                    check it, then write data/ atomically
+
+``register(app)`` adds both commands to the main Typer app (``analysis.cli``).
+Exit codes of ``import``: 0 imported (or nothing to import), 1 input rejected
+(every problem listed: sheet, cell, expected, found), 2 usage error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import config
+
+__all__ = ["register", "template", "import_"]
+
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="Folder with datapackage.yaml and the CSV files.", show_default=True)]
+
+
+def template(
+    year: Annotated[int, typer.Option("--year", help="The new year: its column is the only one open for input.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.  [default: mal-YEAR.xlsx]", dir_okay=False)
+    ] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option("--dataset", help="Only this dataset (repeatable); default every observation dataset.")
+    ] = None,
+    data_dir: DataDirOpt = config.DATA_DIR,
+) -> None:
+    """Write the input workbook for a new year's figures.
+
+    One sheet per observation dataset (rows = indicator and group with their Norwegian labels,
+    columns = years, plus unit and source); earlier years are filled in and locked, only the new
+    year's column is open. The first sheet, "Veiledning", explains in Norwegian what to fill in
+    and what the import accepts. If data/ already holds the year, its figures are filled in for
+    correction (import with --replace).
+    """
+    from .data import DataError
+    from .template import build_template
+
+    output = output or Path(f"mal-{year}.xlsx")
+    try:
+        sheets = build_template(data_dir, year, output, dataset or None)
+    except DataError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    except KeyError as exc:
+        err_console.print(f"error: {exc.args[0]}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+    years = sorted({y for s in sheets for y in s.years})
+    span = f"{years[0]}–{years[-1]}" if years else "none"
+    console.print(f"wrote {output}: {len(sheets)} dataset sheet(s); {year} open for input, earlier years ({span}) locked", markup=False)
+
+
+def _print_rejected(path: Path, problems: list) -> None:
+    err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {path.name}; nothing was written:")
+    for p in problems:
+        err_console.print(f"  - {p}", markup=False)
+
+
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The filled template (.xlsx) or a CSV export of one of its sheets.", exists=True, dir_okay=False, metavar="FILE"
+        ),
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Allow changing figures already in data/; every change (old → new) is printed first.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and print the summary, but write nothing.")] = False,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="For a CSV file: the dataset it holds (default: the file name, e.g. osu_arsverk.csv).")
+    ] = None,
+    data_dir: DataDirOpt = config.DATA_DIR,
+) -> None:
+    """Import a new year's figures from the filled template (or a CSV export of one sheet).
+
+    Everything is checked before anything is written: numbers (decimal comma, space or no-break
+    space as thousands separator, "12,8 %", numbers stored as text; empty cells = not available
+    yet), Excel errors, formulas without a computed value, units' ranges, unknown sheets, rows
+    and renamed or moved columns, and changes to figures already in data/ (refused without
+    --replace; equal figures are skipped, so a year can be filled in several rounds). Every
+    problem is listed with sheet and cell. Then the rows are written into a staged copy of data/, the copy is validated, and
+    the changed files replace those in data/; the import is recorded in data/'s changelog.
+
+    Exit 0 when imported (or nothing to import), 1 when the input is rejected (nothing written).
+    """
+    from .data import DataError
+    from .importer import ImportRejected, apply_import, change_lines, plan_import, summary_lines
+
+    if dataset and file.suffix.lower() != ".csv":
+        err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        plan = plan_import(file, data_dir, replace=replace, dataset=dataset)
+        if plan.changes:
+            console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
+            for line in change_lines(plan):
+                console.print(f"  {line}", markup=False)
+        files = apply_import(plan, data_dir, dry_run=dry_run)
+    except ImportRejected as exc:
+        _print_rejected(file, exc.problems)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    except DataError as exc:
+        err_console.print(f"data/ is not valid, fix it first (virksomhetsanalyse validate):\n{exc}", markup=False)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    head = "dry run, nothing written" if dry_run else f"imported into {data_dir}"
+    console.print(f"{file.name} (sha256 {plan.sha256[:12]}…): {head}", markup=False)
+    for line in summary_lines(plan):
+        console.print(f"  {line}", markup=False)
+    if not plan.written:
+        console.print("nothing to import: no new or changed figures in the file", markup=False)
+    elif dry_run:
+        console.print(f"would write: {', '.join(files)}", markup=False)
+    else:
+        console.print(f"wrote: {', '.join(files)}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``template`` and ``import`` commands to ``app``."""
+    app.command("template")(template)
+    app.command("import")(import_)

@@ -1,0 +1,470 @@
+"""The build pipeline: run (papermill), render (Quarto) and the book's configuration.
+
+Notebooks here are the SYNTHETIC fixtures in tests/fixtures/notebooks/ (see
+tests/fixtures/make_fixtures.py), run on the synthetic data package in
+tests/fixtures/data/, in temporary folders: the real book/ is never touched.
+Quarto is replaced by a small fake executable (via ``$QUARTO``) or hidden.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from analysis import build, cli, config
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = config.PROJ_ROOT
+runner = CliRunner()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """A private project: copies of the fixture notebooks and data, empty book/ and .build/.
+
+    The ``analysis`` source hash is pinned: the package may be edited while the tests run.
+    """
+    monkeypatch.setattr(build, "_package_hash", lambda: "pinned")
+    paths = {
+        "notebooks": tmp_path / "notebooks",
+        "data": tmp_path / "data",
+        "book": tmp_path / "book",
+        "state": tmp_path / ".build",
+        "root": tmp_path,
+    }
+    shutil.copytree(FIXTURES / "notebooks", paths["notebooks"])
+    shutil.copytree(FIXTURES / "data", paths["data"])
+    return paths
+
+
+def _run(p: dict[str, Path], names=("tiny_a", "tiny_b"), **kw) -> build.RunResult:
+    return build.run_notebooks(
+        list(names), notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], jobs=2, **kw
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _use_project(monkeypatch: pytest.MonkeyPatch, p: dict[str, Path], names: tuple[str, ...]) -> None:
+    """Point config (read by the CLI at call time) at the private project."""
+    monkeypatch.setattr(config, "NOTEBOOKS", names)
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", p["notebooks"])
+    monkeypatch.setattr(config, "BOOK_DIR", p["book"])
+    monkeypatch.setattr(config, "STATE_DIR", p["state"])
+    monkeypatch.setattr(config, "PROJ_ROOT", p["root"])
+    monkeypatch.setattr(config, "OUTPUT_DIR", p["root"] / "_book")
+
+
+def _load_post_render():
+    """tools/post_render.py, a standalone script (Quarto runs it), loaded as a module."""
+    return build._post_render_module()
+
+
+# --------------------------------------------------------------------------- run: parameters and hashing
+
+
+def test_default_data_dir_is_not_injected(tmp_path: Path):
+    assert build.parameters_for(2018) == {"year": 2018}
+    assert build.parameters_for(2018, config.DATA_DIR) == {"year": 2018}
+    assert build.parameters_for(2017, tmp_path) == {"year": 2017, "data_dir": str(tmp_path.resolve())}
+
+
+def test_data_hash_covers_only_declared_datasets(project):
+    data = project["data"]
+    only_osu = build.data_hash(data, ["osu_obs"])
+    everything = build.data_hash(data, None)
+    with open(data / "digit_obs.csv", "a", encoding="utf-8") as f:
+        f.write("2018,digit_c,kommunen,1.5\n")
+    assert build.data_hash(data, ["osu_obs"]) == only_osu  # another chapter's dataset
+    assert build.data_hash(data, None) != everything  # undeclared: all of data/
+    for changed in ("osu_obs.csv", "units.csv", "datapackage.yaml"):  # its dataset, a lookup, the descriptor
+        before = build.data_hash(data, ["osu_obs"])
+        with open(data / changed, "a", encoding="utf-8") as f:
+            f.write("\n")
+        assert build.data_hash(data, ["osu_obs"]) != before, changed
+    with pytest.raises(build.BuildError, match="nope"):
+        build.data_hash(data, ["nope"])
+
+
+def test_key_covers_notebook_code_and_parameters(project, monkeypatch):
+    def key(year=2018):
+        params = build.parameters_for(year, project["data"])
+        return build.chapter_key("tiny_a", params, notebooks_dir=project["notebooks"], data_dir=project["data"])
+
+    base = key()
+    assert key(2017) != base
+    monkeypatch.setattr(build, "_package_hash", lambda: "edited")
+    assert key() != base
+    monkeypatch.setattr(build, "_package_hash", lambda: "pinned")
+    assert key() == base
+    nb = project["notebooks"] / "tiny_a.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("total:.1f", "total:.2f"), encoding="utf-8")
+    assert key() != base
+
+
+def test_declared_datasets_read_from_notebook_metadata(project):
+    nb = project["notebooks"]
+    assert build.declared_datasets(nb / "tiny_a.ipynb") == ["osu_obs"]
+    assert build.declared_datasets(nb / "broken.ipynb") == []
+    assert build.declared_datasets(nb / "datakvalitet.ipynb") is None
+
+
+# --------------------------------------------------------------------------- run: incremental, atomic, deterministic
+
+
+def test_incremental_skip_force_and_fine_grained_data(project):
+    first = _run(project, year=2017)
+    assert sorted(first.executed) == ["tiny_a", "tiny_b"] and first.skipped == []
+    before = _snapshot(project["book"])
+
+    again = _run(project, year=2017)
+    assert again.executed == {} and again.skipped == ["tiny_a", "tiny_b"]
+
+    forced = _run(project, year=2017, force=True)
+    assert sorted(forced.executed) == ["tiny_a", "tiny_b"]
+    assert _snapshot(project["book"]) == before  # deterministic: same inputs, same bytes
+
+    with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:  # only tiny_b reads it
+        f.write("2018,digit_c,kommunen,1.5\n")
+    assert list(_run(project, year=2017).executed) == ["tiny_b"]
+
+    assert sorted(_run(project, year=2018).executed) == ["tiny_a", "tiny_b"]  # parameters changed
+
+    (project["book"] / "tiny_a.ipynb").write_text("{}", encoding="utf-8")  # output no longer the one we wrote
+    assert list(_run(project, year=2018).executed) == ["tiny_a"]
+
+
+def test_failing_chapter_leaves_book_untouched_and_is_reported(project):
+    _run(project)
+    before = _snapshot(project["book"])
+    state_before = (project["state"] / "state.json").read_bytes()
+    shutil.copy(project["notebooks"] / "broken.ipynb", project["notebooks"] / "tiny_a.ipynb")
+
+    with pytest.raises(build.ChapterRunError) as info:
+        _run(project, force=True)  # tiny_b succeeds, tiny_a fails: nothing moves
+
+    assert _snapshot(project["book"]) == before
+    assert (project["state"] / "state.json").read_bytes() == state_before
+    (failure,) = info.value.failures
+    assert (failure.chapter, failure.cell, failure.ename, failure.evalue) == ("tiny_a", 4, "ZeroDivisionError", "division by zero")
+    assert failure.first_line == "share = x / 0  # fails on purpose"
+    assert "Traceback" not in str(info.value)
+    assert Path(failure.saved).exists() and Path(failure.saved).parent == project["state"] / "failed"
+    assert not list(project["state"].glob("run-*"))  # the temporary run folder is gone
+
+
+def test_executed_notebooks_carry_no_timing_metadata(project):
+    _run(project, year=2017)
+    for path in project["book"].glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text), f"timestamp in {path.name}"
+        nb = json.loads(text)
+        assert nb["metadata"]["papermill"] == {"parameters": {"year": 2017, "data_dir": str(project["data"].resolve())}}
+        for cell in nb["cells"]:
+            assert not {"papermill", "execution"} & set(cell["metadata"]), cell["id"]
+        tags = {c["id"]: c["metadata"].get("tags", []) for c in nb["cells"]}
+        assert tags["parameters"] == ["parameters"] and tags["injected-parameters"] == ["injected-parameters"]
+
+
+def test_clean_notebook_strips_papermill_timing():
+    nb = {
+        "metadata": {"papermill": {"duration": 1.2, "start_time": "2026-01-01T00:00:00", "input_path": "/x", "parameters": {"year": 2018}}},
+        "cells": [
+            {
+                "id": "9f3a",
+                "metadata": {"tags": ["injected-parameters"], "papermill": {"duration": 0.1}, "execution": {"iopub.status.busy": "t"}},
+            },
+            {"id": "b", "metadata": {"tags": [], "papermill": {"status": "completed"}}},
+        ],
+    }
+    cleaned = build.clean_notebook(nb)
+    assert cleaned["metadata"] == {"papermill": {"parameters": {"year": 2018}}}
+    assert cleaned["cells"] == [
+        {"id": "injected-parameters", "metadata": {"tags": ["injected-parameters"]}},
+        {"id": "b", "metadata": {}},
+    ]
+
+
+# --------------------------------------------------------------------------- CLI: run
+
+
+def test_cli_run_reports_chapter_cell_and_error(project, monkeypatch):
+    _use_project(monkeypatch, project, ("tiny_a", "broken"))
+    monkeypatch.setattr("analysis.data.validate_data", lambda data_dir: [])
+    result = runner.invoke(cli.app, ["run", "--year", "2018", "--data-dir", str(project["data"]), "--jobs", "2"])
+    assert result.exit_code == cli.EXIT_CHAPTER, result.output
+    assert "chapter 'broken', cell 4 (In [4]): `share = x / 0  # fails on purpose`" in result.output
+    assert "ZeroDivisionError: division by zero" in result.output
+    assert "Traceback" not in result.output
+    assert not project["book"].exists() or not list(project["book"].glob("*.ipynb"))
+
+
+def test_cli_run_stops_on_invalid_data(project, monkeypatch):
+    _use_project(monkeypatch, project, ("tiny_a",))
+    (project["data"] / "datapackage.yaml").unlink()
+    result = runner.invoke(cli.app, ["run", "--data-dir", str(project["data"])])
+    assert result.exit_code == cli.EXIT_DATA
+    assert "datapackage.yaml" in result.output and "nothing was run" in result.output
+    assert not project["state"].exists()
+
+
+def test_cli_run_rejects_unknown_chapter(project, monkeypatch):
+    _use_project(monkeypatch, project, ("tiny_a",))
+    monkeypatch.setattr("analysis.data.validate_data", lambda data_dir: [])
+    result = runner.invoke(cli.app, ["run", "--chapter", "nope", "--data-dir", str(project["data"])])
+    assert result.exit_code == 2 and "unknown chapter" in result.output
+
+
+# --------------------------------------------------------------------------- render
+
+
+def test_missing_quarto_message_and_exit_4(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARTO", str(tmp_path / "no-quarto-here"))
+    result = runner.invoke(cli.app, ["render"])
+    assert result.exit_code == cli.EXIT_NO_QUARTO
+    for way in ("conda env create -f environment.yml", "https://quarto.org/docs/get-started/", "pip install quarto-cli"):
+        assert way in result.output
+
+
+@pytest.mark.skipif((Path(sys.executable).parent / "quarto").exists(), reason="quarto is installed in this venv")
+def test_missing_quarto_with_path_stripped(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "QUARTO"} | {"PATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "render"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 4, proc.stderr
+    assert "pip install quarto-cli" in proc.stderr
+
+
+FAKE_QUARTO = """#!{python}
+# A stand-in for `quarto render --output-dir DIR [--to FMT] [--no-clean]`: writes pages like Quarto's.
+import os, sys
+from pathlib import Path
+args = sys.argv[1:]
+assert args[0] == "render", args
+out = Path(args[args.index("--output-dir") + 1])
+to = args[args.index("--to") + 1] if "--to" in args else "all"
+Path("quarto-args.txt").write_text(" ".join(args))
+if os.environ.get("FAKE_QUARTO_FAIL"):
+    print("ERROR: something broke", file=sys.stderr)
+    sys.exit(1)
+head = ('<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" crossorigin="anonymous"></script>'
+        '<script src="assets/vega-bundle.js" data-vega-bundle></script>')
+if to in ("html", "all"):
+    (out / "book").mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text("<html><head>" + head + "</head><body>Forord</body></html>")
+    (out / "book" / "osu.html").write_text("<html><head>" + head + "</head><body>OSU</body></html>")
+if to in ("typst", "all"):
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "virksomhetsanalyse.pdf").write_text("%PDF-fake " + os.environ.get("FAKE_STAMP", ""))
+"""
+
+
+@pytest.fixture
+def render_project(tmp_path, monkeypatch) -> dict[str, Path]:
+    """A project with two executed chapters (year 2017) and a fake quarto in $QUARTO."""
+    book = tmp_path / "book"
+    book.mkdir()
+    for name in ("a", "b"):
+        nb = {"cells": [], "metadata": {"papermill": {"parameters": {"year": 2017}}}, "nbformat": 4, "nbformat_minor": 5}
+        (book / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    fake = tmp_path / "fake-quarto"
+    fake.write_text(FAKE_QUARTO.format(python=sys.executable), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("QUARTO", str(fake))
+    monkeypatch.delenv("FAKE_QUARTO_FAIL", raising=False)
+    return {"root": tmp_path, "book": book, "out": tmp_path / "_book"}
+
+
+def _render(p, to="all"):
+    return build.render_book(to, root=p["root"], book_dir=p["book"], output_dir=p["out"], names=("a", "b"))
+
+
+def test_render_swaps_in_a_clean_book(render_project):
+    p = render_project
+    _render(p)
+    assert (p["root"] / "quarto-args.txt").read_text().startswith("render --output-dir _book.tmp")
+    osu = (p["out"] / "book" / "osu.html").read_text()
+    index = (p["out"] / "index.html").read_text()
+    assert "cdn.jsdelivr" not in osu + index  # post-render clean-up applied
+    assert 'src="assets/vega-bundle.js"' in osu and 'src="book/assets/vega-bundle.js"' in index
+    assert (p["book"] / "assets" / "vega-bundle.js").stat().st_size > 100_000
+    assert 'subtitle: "Rapporteringsår 2017"' in (p["root"] / "_quarto-year.yml").read_text(encoding="utf-8")
+    assert not (p["root"] / "_book.tmp").exists()
+
+
+def test_failed_render_keeps_previous_book(render_project, monkeypatch):
+    p = render_project
+    _render(p)
+    before = _snapshot(p["out"])
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
+    with pytest.raises(build.QuartoFailed):
+        _render(p)
+    assert _snapshot(p["out"]) == before
+    assert not (p["root"] / "_book.tmp").exists()
+
+
+def test_partial_render_keeps_the_other_format(render_project, monkeypatch):
+    p = render_project
+    monkeypatch.setenv("FAKE_STAMP", "first")
+    _render(p)
+    monkeypatch.setenv("FAKE_STAMP", "second")
+    _render(p, to="html")
+    assert "--to html --no-clean" in (p["root"] / "quarto-args.txt").read_text()
+    assert (p["out"] / "virksomhetsanalyse.pdf").read_text() == "%PDF-fake first"
+    _render(p, to="typst")
+    assert (p["out"] / "virksomhetsanalyse.pdf").read_text() == "%PDF-fake second"
+    assert (p["out"] / "index.html").exists()
+
+
+def test_cli_render_quarto_failure_exit_5(render_project, monkeypatch):
+    p = render_project
+    monkeypatch.setattr(config, "PROJ_ROOT", p["root"])
+    monkeypatch.setattr(config, "BOOK_DIR", p["book"])
+    monkeypatch.setattr(config, "OUTPUT_DIR", p["out"])
+    monkeypatch.setattr(config, "NOTEBOOKS", ("a", "b"))
+    monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
+    result = runner.invoke(cli.app, ["render"])
+    assert result.exit_code == cli.EXIT_QUARTO_FAILED and "quarto failed" in result.output
+
+
+def test_cli_build_validates_runs_and_renders(project, render_project, monkeypatch):
+    project["root"] = render_project["root"]
+    project["book"] = render_project["root"] / "built"  # render_project's book/ holds dummy chapters
+    _use_project(monkeypatch, project, ("tiny_a", "tiny_b"))
+    monkeypatch.setattr(cli, "_report_validation", lambda data_dir: True)
+    result = runner.invoke(cli.app, ["build", "--year", "2017", "--data-dir", str(project["data"]), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in project["book"].glob("*.ipynb")) == ["tiny_a.ipynb", "tiny_b.ipynb"]
+    assert 'subtitle: "Rapporteringsår 2017"' in (project["root"] / "_quarto-year.yml").read_text(encoding="utf-8")
+    assert (project["root"] / "_book" / "book" / "osu.html").exists() and "book rendered" in result.output
+
+
+def test_cli_render_without_executed_chapters_exit_2(render_project, monkeypatch):
+    p = render_project
+    monkeypatch.setattr(config, "PROJ_ROOT", p["root"])
+    monkeypatch.setattr(config, "BOOK_DIR", p["book"])
+    monkeypatch.setattr(config, "OUTPUT_DIR", p["out"])
+    monkeypatch.setattr(config, "NOTEBOOKS", ("a", "b", "c"))
+    result = runner.invoke(cli.app, ["render"])
+    assert result.exit_code == 2 and "c.ipynb not found" in result.output
+    assert not p["out"].exists() and not (p["root"] / "quarto-args.txt").exists()
+
+
+def test_book_year_refuses_mixed_years(render_project):
+    p = render_project
+    nb = json.loads((p["book"] / "b.ipynb").read_text())
+    nb["metadata"]["papermill"]["parameters"]["year"] = 2018
+    (p["book"] / "b.ipynb").write_text(json.dumps(nb))
+    with pytest.raises(build.BuildError, match="different years"):
+        build.book_year(p["book"], ("a", "b"))
+
+
+def test_find_quarto_prefers_env(tmp_path):
+    exe = tmp_path / "quarto"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    assert build.find_quarto({"QUARTO": str(exe), "PATH": ""}) == str(exe)
+    assert build.find_quarto({"QUARTO": str(tmp_path / "missing"), "PATH": str(tmp_path)}) is None
+    assert build.find_quarto({"PATH": str(tmp_path)}) == str(exe)
+
+
+# --------------------------------------------------------------------------- the book's configuration
+
+
+@pytest.fixture(scope="module")
+def quarto_yml() -> dict:
+    return yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+
+
+def test_book_lists_exactly_the_notebooks(quarto_yml):
+    book = quarto_yml["book"]
+    chapters = [c for c in book["chapters"] if c != "index.qmd"]
+    assert book["chapters"][0] == "index.qmd"
+    assert chapters + book["appendices"] == [f"book/{n}.ipynb" for n in config.NOTEBOOKS]
+    assert book["appendices"] == [f"book/{n}.ipynb" for n in config.APPENDICES]
+    assert quarto_yml["project"]["render"] == book["chapters"] + book["appendices"]
+
+
+def test_book_renders_without_executing_and_with_one_pdf_format(quarto_yml):
+    assert quarto_yml["project"]["type"] == "book" and quarto_yml["project"]["output-dir"] == "_book"
+    assert quarto_yml["execute"] == {"enabled": False, "echo": False}
+    assert quarto_yml["lang"] == "nb"
+    assert set(quarto_yml["format"]) == {"html", "typst"}  # exactly one PDF-producing format
+    assert quarto_yml["format"]["typst"]["papersize"] == "a4"
+    assert quarto_yml["format"]["html"]["theme"] == "default"  # no remote fonts
+    assert quarto_yml["book"]["author"] and quarto_yml["book"]["downloads"] == ["pdf"] and quarto_yml["book"]["search"] is True
+    assert quarto_yml["profile"]["default"] == "year"
+
+
+def test_book_ships_its_chart_javascript(quarto_yml):
+    assert "book/assets/vega-bundle.js" in quarto_yml["project"]["resources"]
+    header = (ROOT / quarto_yml["format"]["html"]["include-in-header"]).read_text(encoding="utf-8")
+    assert re.search(r'<script src="assets/vega-bundle\.js" data-vega-bundle>', header)
+    assert (ROOT / quarto_yml["project"]["post-render"]).exists()
+    assert (ROOT / "index.qmd").exists() and "{{< include book/index.qmd >}}" in (ROOT / "index.qmd").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- post-render
+
+
+CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
+JSDELIVR = "https://cdn.jsdelivr.net/npm"
+SAMPLE_HEAD = "\n".join(  # what Quarto writes (widgets.ts), in its older (cdnjs) and newer (jsdelivr) forms
+    [
+        "<head>",
+        '<meta charset="utf-8">',
+        '<script src="../site_libs/quarto-nav/quarto-nav.js"></script>',
+        f'<script src="{CDNJS}/require.js/2.3.6/require.min.js" integrity="sha512-c3Nl" crossorigin="anonymous"></script>',
+        f'<script src="{CDNJS}/jquery/3.5.1/jquery.min.js" integrity="sha512-bLT0" crossorigin="anonymous" data-relocate-top="true">'
+        "</script>",
+        '<script type="application/javascript" data-relocate-top="true">define(\'jquery\', [],function() {return window.jQuery;})</script>',
+        f'<script src="{JSDELIVR}/requirejs@2.3.6/require.min.js" crossorigin="anonymous"></script>',
+        f'<script src="{JSDELIVR}/jquery@3.5.1/dist/jquery.min.js" crossorigin="anonymous" data-relocate-top="true"></script>',
+        '<script src="assets/vega-bundle.js" data-vega-bundle=""></script>',
+        "</head>",
+    ]
+)
+SAMPLE_BODY = """<body><div id="fig-osu" role="img" aria-label="Årsverk økte"></div>
+<script type="text/javascript">vegaEmbed('#fig-osu', {"mark": "bar"}, {actions: false});</script></body>"""
+
+
+def test_post_render_strips_cdn_tags():
+    pr = _load_post_render()
+    html, removed = pr.strip_cdn_scripts(SAMPLE_HEAD + SAMPLE_BODY)
+    assert removed == 5
+    assert "require" not in html and "jquery" not in html.lower()
+    assert "quarto-nav.js" in html and "vegaEmbed('#fig-osu'" in html and "assets/vega-bundle.js" in html
+    assert pr.remote_resources(html) == []
+    assert pr.strip_cdn_scripts(html) == (html, 0)  # idempotent
+
+
+def test_post_render_hook_as_quarto_runs_it(tmp_path):
+    out = tmp_path / "_book"
+    (out / "book").mkdir(parents=True)
+    page = "<html>" + SAMPLE_HEAD + SAMPLE_BODY + "</html>"
+    mathjax = '<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml-full.js"></script>'
+    (out / "index.html").write_text(page.replace("</head>", mathjax + "</head>"), encoding="utf-8")
+    (out / "book" / "osu.html").write_text(page, encoding="utf-8")
+    env = {**os.environ, "QUARTO_PROJECT_OUTPUT_DIR": "_book"}  # relative to the project dir, Quarto's cwd for scripts
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "post_render.py")], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "removed 10 CDN script tag(s)" in proc.stdout
+    assert "mathjax" in proc.stderr  # other remote resources are reported, not removed
+    index, osu = (out / "index.html").read_text(), (out / "book" / "osu.html").read_text()
+    assert 'src="book/assets/vega-bundle.js"' in index and 'src="assets/vega-bundle.js"' in osu
+    assert "cdnjs" not in index + osu and "requirejs" not in index + osu
+    assert _load_post_render().process(out).pages == 0  # a second pass changes nothing

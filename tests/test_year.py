@@ -1,0 +1,87 @@
+"""A chapter run for another reporting year tells that year's story.
+
+Every chapter is executed with ``year=2017`` (through the real ``run`` stage,
+into a temporary book folder): its tables end in 2017, its text names 2017,
+and nothing from 2018 appears anywhere a reader can see it.
+"""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.build import run_notebooks
+
+YEAR = 2017
+LATER = "2018"
+
+
+def _visible_text(nb: dict) -> list[str]:
+    """What a reader sees of each output: markdown, plain text and HTML without scripts and images."""
+    out = []
+    for cell in nb["cells"]:
+        if (
+            cell["cell_type"] != "code"
+            or "parameters" in cell["metadata"].get("tags", [])
+            or "injected-parameters" in cell["metadata"].get("tags", [])
+        ):
+            continue
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            for mime in ("text/markdown", "text/plain", "text/html"):
+                if mime in data:
+                    text = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+                    if mime == "text/html":
+                        text = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+                        text = re.sub(r'(src|href)="data:[^"]*"', "", text)
+                        text = re.sub(r"<style.*?</style>", "", text, flags=re.S)
+                    out.append(text)
+            if "text" in o:
+                out.append("".join(o["text"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def book_2017(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("book2017")
+    run_notebooks(year=YEAR, force=True, book_dir=root / "book", state_dir=root / ".build")
+    return root / "book"
+
+
+@pytest.mark.parametrize("name", config.NOTEBOOKS)
+def test_nothing_from_a_later_year(book_2017, name):
+    nb = json.loads((book_2017 / f"{name}.ipynb").read_text(encoding="utf-8"))
+    # the one legitimate mention: staff are counted at the start of the following year ("ved inngangen til 2018")
+    texts = [t.replace(f"inngangen til {LATER}", "") for t in _visible_text(nb)]
+    leaks = [t[max(0, t.find(LATER) - 60) : t.find(LATER) + 60] for t in texts if LATER in t]
+    assert leaks == [], f"{name}: {leaks[:3]}"
+    assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", config.CHAPTERS)
+def test_chapter_names_the_reporting_year(book_2017, name):
+    texts = _visible_text(json.loads((book_2017 / f"{name}.ipynb").read_text(encoding="utf-8")))
+    assert any(str(YEAR) in t for t in texts)
+
+
+@pytest.mark.parametrize("name", config.CHAPTERS)
+def test_tables_end_in_the_reporting_year(book_2017, name):
+    nb = json.loads((book_2017 / f"{name}.ipynb").read_text(encoding="utf-8"))
+    titles = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            html = "".join(o.get("data", {}).get("text/html", ""))
+            titles += re.findall(r'class="gt_heading gt_title[^"]*"[^>]*>([^<]*)<', html)
+    spans = [t for t in titles if re.search(r"\d{4}–\d{4}", t)]
+    assert spans, f"{name}: no table with a year span"
+    assert all(t.rstrip().endswith(str(YEAR)) or f"–{YEAR}" in t for t in spans), spans
+
+
+def test_charts_carry_a_static_image(book_2017):
+    # every chart output has a PNG for the PDF beside its HTML
+    nb = json.loads((book_2017 / "osu.ipynb").read_text(encoding="utf-8"))
+    pngs = [o["data"]["image/png"] for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert pngs and all(base64.b64decode(p)[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
