@@ -15,12 +15,24 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@rm -f $(VENV)/.installed-* && touch $@
 
-.PHONY: help setup get-quarto book test validate run render lint lock clean
+.PHONY: help setup browser-deps get-quarto book test validate run render lint lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv and install the project (pinned by requirements.lock)
+
+# axe-core (npm, pinned by package-lock.json) for tests/test_browser.py; Chromium is Debian's
+# (apt-get install chromium fonts-liberation, as .ci/run does). Without npm the browser tests
+# are skipped locally (and fail in CI, where CI is set).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "npm not found: tests/test_browser.py needs node_modules/axe-core (npm ci)"; \
+	fi
+
+browser-deps: node_modules/.package-lock.json ## install axe-core with npm ci for the browser tests
 
 # quarto-cli (PyPI) downloads Quarto from GitHub while it installs: that fails without normal
 # internet access, so a failure is reported, not fatal (`build` then stops at render, exit 4).
@@ -36,7 +48,7 @@ get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` if no quart
 book: get-quarto ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF
 	$(BIN)/virksomhetsanalyse build --year $(YEAR)
 
-test: $(STAMP) ## run every test (unit tests, bad-input tests, nbval on the executed chapters)
+test: $(STAMP) node_modules/.package-lock.json ## run every test (unit tests, bad-input tests, headless-Chromium checks, nbval on the executed chapters)
 	$(BIN)/pytest
 
 validate: $(STAMP) ## check data/ and list the source's inconsistencies

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 import analysis as va
+from analysis import config
 from analysis.chapters import medarbeidere as ch
 from analysis.config import DATA_DIR
 from analysis.fmt import NBSP, fmt_number, fmt_percent
+from analysis.privacy import MARKER
 from helpers import edit_line
 
 
@@ -490,17 +492,79 @@ def test_tab_minoritet_columns(b18):
 
 
 def test_tab_minoritet_cells_pass_through_one_function(b18, monkeypatch):
-    """Suppression of small counts can be added in ``_minoritet_cell`` alone."""
+    """Every figure cell of the minority table is formatted (or suppressed) in ``_minoritet_cell``."""
     seen = []
 
-    def cell(book, indicator, value):
-        seen.append(indicator)
+    def cell(book, indicator, value, hidden):
+        seen.append((indicator, hidden))
         return "X"
 
     monkeypatch.setattr(ch, "_minoritet_cell", cell)
     out = ch.tab_minoritet(b18)
-    assert {"menn_minoritetsbakgrunn", "kvinner_minoritetsbakgrunn"} <= set(seen)
+    assert {"menn_minoritetsbakgrunn", "kvinner_minoritetsbakgrunn"} <= {i for i, _ in seen}
+    assert not any(h for _, h in seen), "the real counts are all at or above the threshold"
     assert "Totalt;X;X;X;X;X;X;X;X;-0,6pp;" in out.csv
+
+
+# -- privacy: a small count of persons (on a copy of data/) --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_count(tmp_path_factory) -> va.Book:
+    """2018 with Oppvekst barnehage's minority men set to 3 (below the threshold of 5)."""
+    d = _copy(tmp_path_factory)
+    set_value(d, "hr_minoritet", "2018,menn_minoritetsbakgrunn,oppvekst_barnehage,8", "3")
+    return va.setup(2018, d)
+
+
+def _csv_row(out, label: str) -> list[str]:
+    return next(r for r in out.csv.splitlines() if r.startswith(f"{label};")).split(";")[:10]
+
+
+def test_small_count_is_suppressed_with_its_complements(small_count):
+    out = ch.tab_minoritet(small_count)
+    # 2017 unchanged; 2018: the small count, the women of the same area, and årsverk, share and change derived from them
+    assert _csv_row(out, "Oppvekst barnehage") == ["Oppvekst barnehage", "95,8", "9", "90", "10,2%"] + [MARKER] * 5
+    # the complementary area: the smallest other count of men in 2018 (Øvrige, 19) and its row
+    assert _csv_row(out, "Øvrige") == ["Øvrige", "58,3", "18", "66", "5,7%"] + [MARKER] * 5
+    assert _csv_row(out, "Pleie og omsorg")[5:] == ["659,4", "239", "654", "31,7%", "-0,2pp"]
+    assert _csv_row(out, "Totalt") == ["Totalt", "1052,9", "382", "1017", "14,0%", "1070,6", "407", "1029", "13,4%", "-0,6pp"]
+    cells = [c for r in out.csv.splitlines()[1:] for c in r.split(";")]
+    assert "3" not in cells and "19" not in cells and "95" not in cells and "69" not in cells
+    assert ">3<" not in out.html and MARKER in out.html and "færre enn 5 personer" in out.html
+    assert "Oppvekst barnehage skjult" in out.plain
+
+
+def test_small_count_left_out_of_sentences_and_chart(small_count):
+    assert str(ch.sentence_personvern(small_count)).endswith(
+        "I @tbl-medarbeidere-minoritet er 10 tall skjult; 1 av dem gjelder en gruppe med færre enn 5 personer, "
+        "de øvrige er skjult for at slike tall ikke skal kunne regnes ut."
+    )
+    text = str(ch.sentence_minoritet_omrader(small_count))
+    assert "Størst endring fra 2017 hadde Tekniske tjenester" in text
+    assert text.endswith("Oppvekst barnehage og Øvrige er ikke med i sammenligningen, fordi tallene der er skjult av personvernhensyn.")
+    chart = ch.chart_minoritet(small_count)
+    assert "Oppvekst barnehage" not in chart.csv and "Øvrige" not in chart.csv and "Pleie og omsorg" in chart.csv
+
+
+def test_threshold_from_config(b18, monkeypatch):
+    assert str(ch.sentence_personvern(b18)).startswith(
+        "Av personvernhensyn viser tabellene ikke hvor mange personer en gruppe har når den har færre enn 5 personer (null vises)"
+    )
+    monkeypatch.setattr(config, "PRIVACY_MIN_COUNT", 10)
+    out = ch.tab_minoritet(b18)
+    assert _csv_row(out, "Oppvekst barnehage")[1:] == [MARKER] * 9  # 9 and 8 men: below ten in both years
+    assert "færre enn 10 personer" in str(ch.sentence_personvern(b18))
+    assert "færre enn 10 personer" in out.html
+
+
+def test_municipality_counts_suppressed(b18):
+    """With a threshold above the municipality's own counts, its share and counts are not stated anywhere."""
+    assert str(ch.sentence_minoritet(b18, min_count=500)) == (
+        "Tallene for medarbeidere med minoritetsbakgrunn i kommunen samlet er skjult av personvernhensyn (2017–2018)."
+    )
+    assert str(ch.sentence_mangfold(b18, min_count=500)) == ""
+    assert str(ch.chart_minoritet(b18, min_count=500)) == "Figuren er utelatt fordi alle andelene er skjult av personvernhensyn."
 
 
 def test_tab_kpi_limited_to_indicators(b18):
