@@ -9,6 +9,7 @@ Norwegian labels, units and sources from the lookups and the descriptor.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,22 @@ import polars as pl
 from . import config
 from .data import ensure_valid, load_observations, load_table, read_descriptor, resource
 
-__all__ = ["Book", "setup", "TextFigure"]
+__all__ = ["Book", "setup", "TextFigure", "resolve_series"]
+
+
+def resolve_series(indicators: Sequence[str] | str, groups: Sequence[str] | str) -> tuple[list[tuple[str, str]], bool]:
+    """The ``(indicator, group)`` pairs a table or chart shows, and whether they differ by group.
+
+    One of ``indicators`` and ``groups`` is a list (the series), the other a
+    single id; with one of each, the series is that one pair (named by its group).
+    """
+    ind = [indicators] if isinstance(indicators, str) else list(indicators)
+    grp = [groups] if isinstance(groups, str) else list(groups)
+    if len(ind) > 1 and len(grp) > 1:
+        raise ValueError("give a list of indicators or a list of groups, not both")
+    if len(ind) == 1:
+        return [(ind[0], g) for g in grp], True
+    return [(i, grp[0]) for i in ind], False
 
 
 @dataclass(frozen=True)

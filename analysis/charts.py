@@ -19,7 +19,7 @@ import polars as pl
 import vl_convert as vlc
 
 from . import metrics
-from .book import Book
+from .book import Book, resolve_series
 from .fmt import NBSP, d3_locale, fmt_number, fmt_year_span
 from .outputs import ChartOutput
 from .tables import COMPARATORS, fmt_value
@@ -116,10 +116,7 @@ def chart_series(
     ``indicators`` or ``groups`` is a list (the series); the other a single id.
     The alt text states each series' first and last value.
     """
-    ind_list = [indicators] if isinstance(indicators, str) else list(indicators)
-    grp_list = [groups] if isinstance(groups, str) else list(groups)
-    by_group = len(ind_list) == 1
-    series = [(ind_list[0], g) for g in grp_list] if by_group else [(i, grp_list[0]) for i in ind_list]
+    series, by_group = resolve_series(indicators, groups)
     labels = labels or {}
     ys = book.years(dataset)[-years:]
     recs = []

@@ -21,7 +21,7 @@ import polars as pl
 from great_tables import GT, loc, style
 
 from . import metrics
-from .book import Book
+from .book import Book, resolve_series
 from .fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
 from .outputs import TableOutput
 
@@ -147,10 +147,7 @@ def tab_series(
         ``share_rows`` as a percentage of the base in the latest year.
     share_rows : the row ids (indicators or groups, as the rows are keyed) that get a share.
     """
-    ind_list = [indicators] if isinstance(indicators, str) else list(indicators)
-    grp_list = [groups] if isinstance(groups, str) else list(groups)
-    by_group = len(grp_list) > 1 or (len(ind_list) == 1)
-    series = [(ind_list[0], g) for g in grp_list] if by_group and len(ind_list) == 1 else [(i, grp_list[0]) for i in ind_list]
+    series, by_group = resolve_series(indicators, groups)
     if total:
         series = [s for s in series if s != total] + [total]
     ys = _window(book, dataset, years)
@@ -174,7 +171,7 @@ def tab_series(
     plain_lines = []
     for ind, grp in series:
         s = book.series(ds_of((ind, grp)), ind, grp)
-        name = labels.get(grp if by_group else ind) or (book.group_label(grp) if by_group and len(ind_list) == 1 else book.label(ind))
+        name = labels.get(grp if by_group else ind) or (book.group_label(grp) if by_group else book.label(ind))
         rows[STUB].append(name)
         d, ul = book.decimals(ind), book.unit_label(ind)
         for y in ys:

@@ -14,3 +14,27 @@ def data_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(DATA_DIR, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def b18():
+    """The chapter context for the source's reporting year, on the real data."""
+    import analysis as va
+
+    return va.setup(2018)
+
+
+@pytest.fixture(scope="session")
+def b17():
+    """The same for the year before: nothing from 2018 may show."""
+    import analysis as va
+
+    return va.setup(2017)
+
+
+@pytest.fixture(scope="session")
+def b19():
+    """A year with no data yet: every sentence must say so, not crash."""
+    import analysis as va
+
+    return va.setup(2019)

@@ -8,3 +8,16 @@ def edit_line(path: Path, line_no: int, transform) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[line_no - 1] = transform(lines[line_no - 1])
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_matching_line(path: Path, startswith: str, transform) -> None:
+    """Edit the one line of a CSV that starts with ``startswith`` (it must be exactly one)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    hits = [i for i, line in enumerate(lines, start=1) if line.startswith(startswith)]
+    assert len(hits) == 1, (startswith, hits)
+    edit_line(path, hits[0], transform)
+
+
+def set_value(data: Path, dataset: str, key: str, value: str) -> None:
+    """Set the value of the observation whose line starts with ``key`` (``year,indicator,group``)."""
+    edit_matching_line(data / f"{dataset}.csv", key + ",", lambda line: ",".join(line.split(",")[:3] + [value]))

@@ -8,39 +8,14 @@ where a change flips direction or a text figure moves into the reporting year.
 
 from pathlib import Path
 
-import pytest
-
 import analysis as va
 from analysis import metrics
 from analysis.chapters import digit as ch
 from analysis.fmt import NBSP, fmt_change_pct, fmt_mill_kr, fmt_number, fmt_percent, fmt_unit
-from helpers import edit_line
+from helpers import edit_matching_line as _edit
 
 UTG = "digit_utgifter"
 INV, DRIFT = "brutto_investeringsutgifter", "brutto_driftsutgifter"
-
-
-@pytest.fixture(scope="module")
-def b18():
-    return va.setup(2018)
-
-
-@pytest.fixture(scope="module")
-def b17():
-    return va.setup(2017)
-
-
-@pytest.fixture(scope="module")
-def b19():
-    return va.setup(2019)
-
-
-def _edit(path: Path, startswith: str, transform) -> None:
-    """Edit the one line of a CSV that starts with ``startswith``."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    hits = [i for i, line in enumerate(lines, start=1) if line.startswith(startswith)]
-    assert len(hits) == 1, (startswith, hits)
-    edit_line(path, hits[0], transform)
 
 
 def _set_value(path: Path, startswith: str, value: str) -> None:

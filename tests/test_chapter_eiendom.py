@@ -9,40 +9,16 @@ source's text agree with its table (then the note about it must go).
 
 from pathlib import Path
 
-import pytest
-
 import analysis as va
 from analysis import metrics
 from analysis.chapters import eiendom as ch
 from analysis.fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_unit
-from helpers import edit_line
+from helpers import edit_matching_line as _edit
+from helpers import set_value as _set
 
 AKT, KOSTRA, ENERGI, KPI, ARSVERK = "eiendom_aktivitet", "eiendom_kostra", "eiendom_energi", "eiendom_kpi", "osu_arsverk"
 DQ = "avviket er omtalt i @sec-datakvalitet."
 SENTENCES = [getattr(ch, n) for n in ch.__all__ if n.startswith("sentence_")]
-
-
-@pytest.fixture(scope="module")
-def b18():
-    return va.setup(2018)
-
-
-@pytest.fixture(scope="module")
-def b17():
-    return va.setup(2017)
-
-
-def _edit(path: Path, startswith: str, transform) -> None:
-    """Edit the one line of a CSV that starts with ``startswith``."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    hits = [i for i, line in enumerate(lines, start=1) if line.startswith(startswith)]
-    assert len(hits) == 1, (startswith, hits)
-    edit_line(path, hits[0], transform)
-
-
-def _set(data: Path, dataset: str, key: str, value: str) -> None:
-    """Set the value of the observation whose line starts with ``key`` (``year,indicator,group``)."""
-    _edit(data / f"{dataset}.csv", key + ",", lambda line: ",".join(line.split(",")[:3] + [value]))
 
 
 def _drop(data: Path, dataset: str, key: str) -> None:

@@ -19,16 +19,6 @@ from analysis.privacy import MARKER
 from helpers import edit_line
 
 
-@pytest.fixture(scope="module")
-def b18() -> va.Book:
-    return va.setup(2018)
-
-
-@pytest.fixture(scope="module")
-def b17() -> va.Book:
-    return va.setup(2017)
-
-
 def pct(x: float, d: int = 1) -> str:
     return fmt_percent(x, d)
 
@@ -578,11 +568,6 @@ def test_tab_kpi_limited_to_indicators(b18):
 
 
 # -- a reporting year without data yet ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def b19() -> va.Book:
-    return va.setup(2019)
 
 
 def test_next_year_says_figures_are_not_available(b19):

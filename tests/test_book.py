@@ -1,0 +1,24 @@
+"""The chapter context: series resolution, reporting-year cut-off, targets."""
+
+import pytest
+
+from analysis.book import resolve_series
+
+
+def test_resolve_series_by_group_or_indicator():
+    assert resolve_series("arsverk", ["digit", "eiendom"]) == ([("arsverk", "digit"), ("arsverk", "eiendom")], True)
+    assert resolve_series(["a", "b"], "kommunen") == ([("a", "kommunen"), ("b", "kommunen")], False)
+    assert resolve_series("a", "kommunen") == ([("a", "kommunen")], True)
+    with pytest.raises(ValueError):
+        resolve_series(["a", "b"], ["x", "y"])
+
+
+def test_year_cut_off(b17):
+    assert max(b17.years("osu_arsverk")) == 2017
+    assert b17.value("osu_arsverk", "arsverk", "digit", 2018) is None
+
+
+def test_text_figure_hidden_after_reporting_year_but_target_shown(b17):
+    assert b17.text_figure("kommunale_boliger_2018") is None
+    target = b17.target("klimaklok_mal_energi_2020")
+    assert target.year == 2020 and target.base_year == 2016
