@@ -125,6 +125,11 @@ class Book:
         """One figure, or ``None`` when it is not (yet) available."""
         return self.series(dataset, indicator, group).get(self.year if year is None else year)
 
+    def printed_decimals(self, dataset: str, indicator: str, group: str, year: int) -> int | None:
+        """The decimals the source printed for one figure (``None`` when it is not there)."""
+        df = self.obs(dataset).filter((pl.col("indicator") == indicator) & (pl.col("group") == group) & (pl.col("year") == year))
+        return int(df["decimals"][0]) if df.height else None
+
     def years(self, dataset: str) -> list[int]:
         """Years present in a dataset, up to the reporting year."""
         return sorted(set(self.obs(dataset)["year"].to_list()))

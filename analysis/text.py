@@ -19,6 +19,7 @@ from .outputs import Prose
 
 __all__ = [
     "fmt_val",
+    "fmt_obs",
     "verb_change",
     "noun_change",
     "plural",
@@ -43,6 +44,14 @@ def fmt_val(book: Book, indicator: str, value: float | None, *, decimals: int | 
     if not unit or book.unit_of(indicator) in _BARE_UNITS:
         return fmt_number(value, d)
     return fmt_unit(value, d, book.unit_label(indicator))
+
+
+def fmt_obs(book: Book, dataset: str, indicator: str, group: str, year: int) -> str:
+    """One stored figure with its unit, never with more decimals than the source printed (``12 %``, not ``12,0 %``)."""
+    value = book.value(dataset, indicator, group, year)
+    printed = book.printed_decimals(dataset, indicator, group, year)
+    d = book.decimals(indicator) if printed is None else min(book.decimals(indicator), printed)
+    return fmt_val(book, indicator, value, decimals=d)
 
 
 def _same_when_displayed(a: float, b: float, decimals: int) -> bool:
@@ -94,9 +103,9 @@ def describe_change(book: Book, dataset: str, indicator: str, group: str, y0: in
     a, b = s[y0], s[y1]
     d = book.decimals(indicator)
     verb = verb_change(a, b, d)
-    head = f"{verb} fra {fmt_val(book, indicator, a)} i {y0} til {fmt_val(book, indicator, b)} i {y1}"
+    head = f"{verb} fra {fmt_obs(book, dataset, indicator, group, y0)} i {y0} til {fmt_obs(book, dataset, indicator, group, y1)} i {y1}"
     if verb == "var uendret":
-        return f"var uendret på {fmt_val(book, indicator, b)} fra {y0} til {y1}"
+        return f"var uendret på {fmt_obs(book, dataset, indicator, group, y1)} fra {y0} til {y1}"
     if book.unit_label(indicator) == "%":
         pp = abs(b - a)
         return f"{head}, {noun_change(a, b, d)} på {fmt_number(pp, max(d, 1))}{NBSP}{plural(pp, 'prosentpoeng', 'prosentpoeng')}"

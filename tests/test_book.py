@@ -22,3 +22,14 @@ def test_text_figure_hidden_after_reporting_year_but_target_shown(b17):
     assert b17.text_figure("kommunale_boliger_2018") is None
     target = b17.target("klimaklok_mal_energi_2020")
     assert target.year == 2020 and target.base_year == 2016
+
+
+def test_fmt_obs_never_adds_decimals_the_source_did_not_print(b18):
+    from analysis.fmt import NBSP
+    from analysis.text import fmt_obs, fmt_val
+
+    assert b18.printed_decimals("hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2012) == 0
+    assert fmt_obs(b18, "hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2012) == f"12{NBSP}%"
+    assert fmt_obs(b18, "hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2018) == f"13,4{NBSP}%"
+    # a bare value falls back to the indicator's display decimals
+    assert fmt_val(b18, "andel_minoritetsbakgrunn", 12.0) == f"12,0{NBSP}%"

@@ -39,7 +39,7 @@ from ..fmt import NBSP, fmt_number, fmt_percent, fmt_unit, fmt_year_span
 from ..outputs import ChartOutput, Prose, TableOutput
 from ..privacy import MARKER, SuppressedTable, suppress
 from ..tables import STUB, _csv, fmt_change, fmt_value, house_style
-from ..text import capitalize, describe_change, fmt_val, list_nb, paragraph, plural, sentence_change, sentence_missing, verb_change
+from ..text import capitalize, describe_change, fmt_obs, fmt_val, list_nb, paragraph, plural, sentence_change, sentence_missing, verb_change
 
 __all__ = [
     "Row",
@@ -127,7 +127,7 @@ def _describe_latest(book: Book, dataset: str, indicator: str, group: str) -> st
         return None
     y0 = _previous_year(book, dataset, indicator, group)
     if y0 is None:
-        return f"var {fmt_val(book, indicator, v)} i {book.year}"
+        return f"var {fmt_obs(book, dataset, indicator, group, book.year)} i {book.year}"
     return describe_change(book, dataset, indicator, group, y0, book.year)
 
 
@@ -915,7 +915,7 @@ def sentence_minoritet(book: Book, min_count: int | None = None) -> Prose:
     y0 = _previous_year(book, ds, "andel_minoritetsbakgrunn", KOMMUNEN)
     first = min(s) if s else None
     if t in s and first is not None and y0 is not None and first < y0:
-        parts.append(f"I {first} var andelen {fmt_val(book, 'andel_minoritetsbakgrunn', s[first])}.")
+        parts.append(f"I {first} var andelen {fmt_obs(book, ds, 'andel_minoritetsbakgrunn', KOMMUNEN, first)}.")
     a = book.value(ds, "arsverk_minoritetsbakgrunn", KOMMUNEN)
     m, k = book.value(ds, "menn_minoritetsbakgrunn", KOMMUNEN), book.value(ds, "kvinner_minoritetsbakgrunn", KOMMUNEN)
     if a is not None and m is not None and k is not None:
