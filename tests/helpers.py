@@ -1,5 +1,6 @@
 """Small helpers for tests."""
 
+import hashlib
 from pathlib import Path
 
 
@@ -21,3 +22,13 @@ def edit_matching_line(path: Path, startswith: str, transform) -> None:
 def set_value(data: Path, dataset: str, key: str, value: str) -> None:
     """Set the value of the observation whose line starts with ``key`` (``year,indicator,group``)."""
     edit_matching_line(data / f"{dataset}.csv", key + ",", lambda line: ",".join(line.split(",")[:3] + [value]))
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file below ``folder`` (paths and bytes): proves nothing was written."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()

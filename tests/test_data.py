@@ -2,7 +2,6 @@
 gets its own clear error naming file, row and column, without touching data/."""
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,7 @@ from analysis.data import (
     validate_data,
     value_decimals,
 )
-from helpers import edit_line
-
-
-def _tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+from helpers import edit_line, tree_hash
 
 
 def test_real_data_is_valid():
@@ -200,11 +190,11 @@ def test_cli_validate_exit_codes_and_no_writes(data_copy):
     assert ok.exit_code == 0, ok.output
     assert "data valid" in ok.output and "finding" in ok.output
     edit_line(data_copy / "osu_arsverk.csv", 3, lambda s: s.rsplit(",", 1)[0] + ",mye")
-    before = _tree_hash(data_copy)
+    before = tree_hash(data_copy)
     bad = runner.invoke(app, ["validate", "--data-dir", str(data_copy)])
     assert bad.exit_code == 1
     assert "osu_arsverk.csv, row 3, column 'value'" in bad.output
-    assert _tree_hash(data_copy) == before
+    assert tree_hash(data_copy) == before
 
 
 def test_all_observation_files_listed():

@@ -25,6 +25,7 @@ from analysis.config import DATA_DIR
 from analysis.data import Problem, load_observations, observation_names, read_descriptor, validate_data
 from analysis.importer import NumberError, numeric_literal, parse_text
 from analysis.template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, build_template, read_observation_literals, sheet_names
+from helpers import tree_hash
 
 YEAR = 2019
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019"
@@ -47,15 +48,6 @@ APP = _app()
 
 def run(*args):
     return CliRunner().invoke(APP, [str(a) for a in args])
-
-
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 SHEETS = ["osu_arsverk", "osu_driftsinntekter", "adm_kpi", "eiendom_aktivitet", "hr_laerlinger"]
