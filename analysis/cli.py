@@ -4,6 +4,7 @@
     virksomhetsanalyse run --year 2018   execute the chapter notebooks into book/
     virksomhetsanalyse render            render book/ with Quarto into _book/
     virksomhetsanalyse build --year 2018 validate, run and render
+    virksomhetsanalyse preview           quick HTML pages of the executed chapters, without Quarto
     virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   an Excel template for a new year
     virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
 
@@ -269,6 +270,25 @@ def build(
         err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
     _render(to)
+
+
+@app.command()
+def preview(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the preview pages.")] = config.STATE_DIR / "preview",
+) -> None:
+    """Write a quick HTML preview of the executed chapters (no Quarto needed): one page per chapter.
+
+    For checking a run before rendering: tables, interactive charts (the Vega bundle is written beside
+    the pages, nothing is fetched from the internet) and the computed text. The published book is
+    `render`'s output; this preview has no Quarto layout, numbering or PDF.
+    """
+    from .preview import build_preview
+
+    pages = build_preview(config.BOOK_DIR, out)
+    if not pages:
+        err_console.print("no executed chapters in book/: run `virksomhetsanalyse run` first")
+        raise typer.Exit(EXIT_CHAPTER)
+    console.print(f"wrote {len(pages)} page(s): open {out / 'index.html'}")
 
 
 from .cli_data import register as _register_data_commands  # noqa: E402  (template, import)

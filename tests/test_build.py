@@ -468,3 +468,14 @@ def test_post_render_hook_as_quarto_runs_it(tmp_path):
     assert 'src="book/assets/vega-bundle.js"' in index and 'src="assets/vega-bundle.js"' in osu
     assert "cdnjs" not in index + osu and "requirejs" not in index + osu
     assert _load_post_render().process(out).pages == 0  # a second pass changes nothing
+
+
+def test_cli_preview_writes_pages(tmp_path):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    result = CliRunner().invoke(app, ["preview", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p" / "index.html").exists() and (tmp_path / "p" / "osu.html").exists()
+    assert (tmp_path / "p" / "assets" / "vega-bundle.js").stat().st_size > 100_000
