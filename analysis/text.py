@@ -13,13 +13,15 @@ import re
 from collections.abc import Sequence
 
 from . import metrics
-from .book import Book
+from .book import Book, TextFigure
 from .fmt import NBSP, fmt_number, fmt_percent, fmt_unit, fmt_year_span
 from .outputs import Prose
 
 __all__ = [
     "fmt_val",
     "fmt_obs",
+    "fmt_text_figure",
+    "text_figure_this_year",
     "verb_change",
     "noun_change",
     "plural",
@@ -52,6 +54,24 @@ def fmt_obs(book: Book, dataset: str, indicator: str, group: str, year: int) -> 
     printed = book.printed_decimals(dataset, indicator, group, year)
     d = book.decimals(indicator) if printed is None else min(book.decimals(indicator), printed)
     return fmt_val(book, indicator, value, decimals=d)
+
+
+def fmt_text_figure(tf: TextFigure, *, magnitude: bool = False) -> str:
+    """A figure from the source's text, with its stated decimals and unit (counts bare).
+
+    ``magnitude`` drops the sign, for sentences that say the direction in words
+    (``redusert med 12 %``).
+    """
+    v = abs(tf.value) if magnitude else tf.value
+    if tf.unit in _BARE_UNITS:
+        return fmt_number(v, tf.decimals)
+    return fmt_unit(v, tf.decimals, tf.unit_label)
+
+
+def text_figure_this_year(book: Book, id: str) -> TextFigure | None:
+    """The text figure ``id`` only when it is about the reporting year itself (not an earlier one)."""
+    tf = book.text_figure(id)
+    return tf if tf is not None and tf.year == book.year else None
 
 
 def _same_when_displayed(a: float, b: float, decimals: int) -> bool:

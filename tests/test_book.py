@@ -33,3 +33,15 @@ def test_fmt_obs_never_adds_decimals_the_source_did_not_print(b18):
     assert fmt_obs(b18, "hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2018) == f"13,4{NBSP}%"
     # a bare value falls back to the indicator's display decimals
     assert fmt_val(b18, "andel_minoritetsbakgrunn", 12.0) == f"12,0{NBSP}%"
+
+
+def test_fmt_text_figure_and_this_year(b18, b17):
+    from analysis.fmt import NBSP
+    from analysis.text import fmt_text_figure, text_figure_this_year
+
+    energi = b18.target("klimaklok_mal_energi_2020")
+    assert fmt_text_figure(energi) == f"\u221212{NBSP}%"
+    assert fmt_text_figure(energi, magnitude=True) == f"12{NBSP}%"
+    assert fmt_text_figure(b18.text_figure("utlyste_stillinger_2018")) == f"2{NBSP}280"  # a count stays bare
+    assert text_figure_this_year(b18, "utlyste_stillinger_2018") is not None
+    assert text_figure_this_year(b17, "utlyste_stillinger_2018") is None

@@ -113,7 +113,7 @@ def test_digit_prosjekter(b18, b17):
 
 
 def test_klimaklok_targets_are_shown_before_their_year(b18, b17):
-    reise, energi = ch.target(b18, "klimaklok_mal_gronn_reise_2020"), ch.target(b18, "klimaklok_mal_energi_2020")
+    reise, energi = b18.target("klimaklok_mal_gronn_reise_2020"), b18.target("klimaklok_mal_energi_2020")
     assert b18.text_figure("klimaklok_mal_gronn_reise_2020") is None  # hidden as an observation ...
     tail = (
         f"målet at {fmt_percent(reise.value, 0)} av de ansatte reiser til jobb med kollektivtransport, sykkel eller til fots i "
@@ -134,7 +134,7 @@ def test_klimaklok_energy_target_direction_follows_the_sign(data_copy):
 
 def test_target_unknown_id(b18):
     with pytest.raises(KeyError):
-        ch.target(b18, "no_such_target")
+        b18.target("no_such_target")
 
 
 def test_kunnskapskommunen_without_and_with_figures(b18, data_copy):

@@ -23,7 +23,7 @@ from ..fmt import fmt_number, fmt_percent, fmt_unit, fmt_year_span
 from ..outputs import Prose, TableOutput
 from ..rounding import Verdict, judge, printed
 from ..tables import STUB, _finish, fmt_change, fmt_value
-from ..text import list_nb, paragraph, plural, sentence_change, verb_change
+from ..text import fmt_text_figure, list_nb, paragraph, plural, sentence_change, text_figure_this_year, verb_change
 
 __all__ = [
     "tab_aktivitet",
@@ -53,22 +53,9 @@ def _count(n: float) -> str:
     return _WORDS[int(n)] if float(n).is_integer() and 0 <= n < len(_WORDS) else fmt_number(n, 0)
 
 
-def _tf_value(tf: TextFigure) -> str:
-    """A text figure with its stated decimals and unit (counts bare)."""
-    if tf.unit == "antall":
-        return fmt_number(tf.value, tf.decimals)
-    return fmt_unit(tf.value, tf.decimals, tf.unit_label)
-
-
 def _about(tf: TextFigure, word: str = "rundt") -> str:
     """``rundt 60`` when the source hedges, else the figure alone."""
-    return f"{word} {_tf_value(tf)}" if tf.approximate else _tf_value(tf)
-
-
-def _same_year(book: Book, id: str) -> TextFigure | None:
-    """The text figure ``id`` when it is about the reporting year itself, else ``None``."""
-    tf = book.text_figure(id)
-    return tf if tf is not None and tf.year == book.year else None
+    return f"{word} {fmt_text_figure(tf)}" if tf.approximate else fmt_text_figure(tf)
 
 
 def _printed_obs(book: Book, dataset: str, indicator: str, group: str) -> tuple[float, int] | None:
@@ -169,10 +156,10 @@ def sentence_prosjekter(book: Book) -> Prose:
 
     Empty when the source states no count for the reporting year.
     """
-    tf = _same_year(book, "digit_prosjekter_arsskiftet_4_1_2")
+    tf = text_figure_this_year(book, "digit_prosjekter_arsskiftet_4_1_2")
     if tf is None:
         return Prose("")
-    ferdige = _same_year(book, "digit_prosjekter_arsskiftet_2_1")
+    ferdige = text_figure_this_year(book, "digit_prosjekter_arsskiftet_2_1")
     examples = (
         f" Blant prosjektene som ble avsluttet i {tf.year}, var trådløst nett i skolene, et fagsystem for klargjøring og "
         "administrasjon av legemidler, en ny portal for avvik og forbedring og utprøving av reguleringsplaner i tre dimensjoner."
@@ -204,7 +191,7 @@ def sentence_gevinst(book: Book) -> Prose:
     """Why gains from digitalisation are hard to realise, with the source's example where it applies."""
     tf = book.text_figure("gevinst_eksempel_innsparing")
     example = (
-        f"for eksempel når det er beregnet en innsparing på {_tf_value(tf)} for alle tjenesteledere"
+        f"for eksempel når det er beregnet en innsparing på {fmt_text_figure(tf)} for alle tjenesteledere"
         if tf is not None
         else "for eksempel når en beregnet innsparing skal tas ut hos alle tjenesteledere"
     )
@@ -234,7 +221,7 @@ def sentence_utgifter(book: Book) -> Prose:
     inv = sentence_change(
         book, UTGIFTER, "brutto_investeringsutgifter", GROUP, subject="brutto investeringsutgifter i Digitalisering og IT"
     )
-    tf = _same_year(book, "digit_investering_vekst_2018")
+    tf = text_figure_this_year(book, "digit_investering_vekst_2018")
     why = None
     if tf is not None and _rose(book, UTGIFTER, "brutto_investeringsutgifter"):
         why = (
@@ -275,7 +262,7 @@ def sentence_arsverk(book: Book) -> Prose:
             compare = f"i {y1} var antallet {fmt_percent(abs(pc), 1)} {'høyere' if s[y1] > s[y0] else 'lavere'} enn i {y0}"
         hi_text = fmt_unit(hi, d, book.unit_label("arsverk"))
         context = f"I årene {fmt_year_span(y0, y1)} varierte antallet mellom {fmt_number(lo, d)} og {hi_text}, og {compare}."
-    tf = _same_year(book, "digit_arsverk_vekst_2018")
+    tf = text_figure_this_year(book, "digit_arsverk_vekst_2018")
     why = None
     if tf is not None and _rose(book, ARSVERK, "arsverk"):
         why = (

@@ -21,10 +21,10 @@ from .. import metrics
 from ..book import Book, TextFigure
 from ..consistency import Status, check_text
 from ..data import load_table
-from ..fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_unit, fmt_year_span
+from ..fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
 from ..outputs import Prose, TableOutput
 from ..tables import tab_series
-from ..text import capitalize, describe_change, fmt_val, list_nb, paragraph, sentence_change, sentence_missing, verb_change
+from ..text import capitalize, describe_change, fmt_text_figure, fmt_val, list_nb, paragraph, sentence_change, sentence_missing, verb_change
 
 __all__ = [
     "tab_aktivitet",
@@ -71,18 +71,10 @@ def _findings(data_dir: str) -> frozenset[str]:
     return frozenset(r.ref for r in check_text(Path(data_dir)) if r.status == Status.FINDING)
 
 
-def _tf_text(tf: TextFigure, *, magnitude: bool = False) -> str:
-    """A text figure with its unit (``2 153``, ``38 %``, ``260 mill. kr``)."""
-    v = abs(tf.value) if magnitude else tf.value
-    if tf.unit in _BARE:
-        return fmt_number(v, tf.decimals)
-    return fmt_unit(v, tf.decimals, tf.unit_label)
-
-
 def _change_words(tf: TextFigure) -> str:
     """``en økning på 38 %`` / ``en nedgang på 3,1 %`` for a signed percent change."""
     noun = "en nedgang" if tf.value < 0 else "en økning"
-    return f"{noun} på {_tf_text(tf, magnitude=True)}"
+    return f"{noun} på {fmt_text_figure(tf, magnitude=True)}"
 
 
 def _claim_ids(book: Book, dataset: str, indicator: str, group: str, claim: str, year: int, base_year: int | None = None) -> list[str]:
@@ -107,7 +99,7 @@ def _text_note(book: Book, ids: list[str], what: str) -> str | None:
         tf = book.text_figure(id)
         if tf is None or id not in _findings(str(book.data_dir)):
             continue
-        v = _change_words(tf) if tf.unit == "prosent_endring" else _tf_text(tf)
+        v = _change_words(tf) if tf.unit == "prosent_endring" else fmt_text_figure(tf)
         return f"Kildens tekst oppgir {what.format(v=v)}; avviket er omtalt i {DQ_REF}."
     return None
 
@@ -187,7 +179,7 @@ def sentence_energimal(book: Book) -> Prose:
     if tf is None:
         return Prose("Kommunen har et tallfestet mål om å redusere energiforbruket i eiendomsmassen i årene som kommer.")
     return Prose(
-        f"Målet er at energiforbruket i kommunens eiendomsmasse i {tf.year} skal være redusert med {_tf_text(tf, magnitude=True)}"
+        f"Målet er at energiforbruket i kommunens eiendomsmasse i {tf.year} skal være redusert med {fmt_text_figure(tf, magnitude=True)}"
         + (f" sammenlignet med {tf.base_year}." if tf.base_year else ".")
     )
 
@@ -202,7 +194,8 @@ def sentence_kommunegarden(book: Book) -> Prose:
             "med egne områder der innbyggerne møter kommunen."
         )
     return Prose(
-        f"Kommunegården skal rehabiliteres og bygges om slik at den gir plass til opp til {_tf_text(tf)} medarbeidere i moderne lokaler, "
+        f"Kommunegården skal rehabiliteres og bygges om slik at den gir plass til opp til {fmt_text_figure(tf)} "
+        "medarbeidere i moderne lokaler, "
         f"med egne områder der innbyggerne møter kommunen. Ferdigstillelse er planlagt i {tf.year}."
     )
 
@@ -221,12 +214,12 @@ def sentence_verdibevarende(book: Book) -> Prose:
         return Prose("")
     hedge = "om lag " if amount.approximate else ""
     s = "Verdibevarende investeringer, det vil si oppgradering av eksisterende bygg, "
-    s += f"utgjorde i tillegg {hedge}{_tf_text(amount)} i {amount.year}"
+    s += f"utgjorde i tillegg {hedge}{fmt_text_figure(amount)} i {amount.year}"
     change = book.text_figure("verdibevarende_investeringer_endring_2018")
     if change is not None:
         hedge_c = "om lag " if change.approximate else ""
         noun = "en nedgang" if change.value < 0 else "en økning"
-        s += f", {noun} på {hedge_c}{_tf_text(change, magnitude=True)} fra året før"
+        s += f", {noun} på {hedge_c}{fmt_text_figure(change, magnitude=True)} fra året før"
     return Prose(s + ". Beløpet står bare i kildens tekst, ikke i en tabell.")
 
 
@@ -243,7 +236,7 @@ def sentence_fagbrev(book: Book) -> Prose:
     if tf is None:
         return Prose("")
     who = "renholder" if tf.value == 1 else "renholdere"
-    return Prose(f"Et kompetanseløft i renholdsenheten har så langt gitt fagbrev i renhold til {_tf_text(tf)} {who}.")
+    return Prose(f"Et kompetanseløft i renholdsenheten har så langt gitt fagbrev i renhold til {fmt_text_figure(tf)} {who}.")
 
 
 def sentence_boliger(book: Book) -> Prose:

@@ -9,7 +9,7 @@ observations (``hr_*``) together with the KPI series in ``adm_kpi``.
 Two kinds of text figures are used differently:
 
 * a figure that describes a state in a given year (a grant, a share, a target)
-  is only shown when it is about the reporting year (``_tf_now``), so a later
+  is only shown when it is about the reporting year (``text_figure_this_year``), so a later
   run never presents it as that year's figure;
 * a figure tied to an event (KS changed its guidance in a year) is shown with
   its own year for every reporting year from that year on.
@@ -35,11 +35,24 @@ from great_tables import GT, loc, style
 from .. import config
 from ..book import Book, TextFigure
 from ..charts import chart_bars
-from ..fmt import NBSP, fmt_number, fmt_percent, fmt_unit, fmt_year_span
+from ..fmt import NBSP, fmt_number, fmt_percent, fmt_year_span
 from ..outputs import ChartOutput, Prose, TableOutput
 from ..privacy import MARKER, SuppressedTable, suppress
 from ..tables import STUB, _csv, fmt_change, fmt_value, house_style
-from ..text import capitalize, describe_change, fmt_obs, fmt_val, list_nb, paragraph, plural, sentence_change, sentence_missing, verb_change
+from ..text import (
+    capitalize,
+    describe_change,
+    fmt_obs,
+    fmt_text_figure,
+    fmt_val,
+    list_nb,
+    paragraph,
+    plural,
+    sentence_change,
+    sentence_missing,
+    text_figure_this_year,
+    verb_change,
+)
 
 __all__ = [
     "Row",
@@ -89,19 +102,6 @@ _WORDS = {1: "ett", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "sju",
 def _word(n: float) -> str:
     """A count in words up to twelve (neuter: *ett*), digits above."""
     return _WORDS.get(int(n), fmt_number(n, 0)) if float(n).is_integer() else fmt_number(n, 1)
-
-
-def _tf_now(book: Book, id: str) -> TextFigure | None:
-    """A text figure only when it is about the reporting year itself."""
-    tf = book.text_figure(id)
-    return tf if tf is not None and tf.year == book.year else None
-
-
-def _fmt_tf(tf: TextFigure) -> str:
-    """A text figure with its stated precision and unit (bare for counts)."""
-    if tf.unit in ("antall", "personer"):
-        return fmt_number(tf.value, tf.decimals)
-    return fmt_unit(tf.value, tf.decimals, tf.unit_label)
 
 
 def _pp(x: float, decimals: int = 1) -> str:
@@ -551,7 +551,7 @@ def sentence_bemanning(book: Book) -> Prose:
 
 def sentence_endringer(book: Book) -> Prose:
     """Organisational changes the source says affect the reporting year's HR statistics (only for that year)."""
-    if _tf_now(book, "arsverk_fast_ansatte") is None:
+    if text_figure_this_year(book, "arsverk_fast_ansatte") is None:
         return Prose("")
     return Prose(
         f"Statistikken for {book.year} er påvirket av to endringer: kommunalsjefområdet Barn og unge ble lagt ned, og avlastere "
@@ -582,7 +582,7 @@ def sentence_alder(book: Book) -> Prose:
             f"Mennene var i snitt {fmt_val(book, 'gjennomsnittsalder_menn', m)} "
             f"og kvinnene {fmt_val(book, 'gjennomsnittsalder_kvinner', k)}."
         )
-    if _tf_now(book, "gjennomsnittsalder_2018") is not None:
+    if text_figure_this_year(book, "gjennomsnittsalder_2018") is not None:
         parts.append("Ifølge kilden er medarbeiderne i Bærum yngre enn i kommunesektoren ellers i landet.")
     return paragraph(*parts)
 
@@ -614,7 +614,7 @@ def sentence_turnover(book: Book) -> Prose:
             f"Av områdene med tall endret turnover seg mest i {book.group_label(g)} "
             f"({fmt_number(changes[g], 1, sign=True)}{NBSP}prosentpoeng)."
         )
-    lo, hi = _tf_now(book, "turnover_variasjon_min"), _tf_now(book, "turnover_variasjon_max")
+    lo, hi = text_figure_this_year(book, "turnover_variasjon_min"), text_figure_this_year(book, "turnover_variasjon_max")
     if lo is not None and hi is not None:
         parts.append(
             f"Ifølge kilden har turnover de siste årene endret seg med mellom {fmt_number(lo.value, lo.decimals)} og "
@@ -660,7 +660,7 @@ def sentence_utlyste(book: Book) -> Prose:
     prev = book.value(ds, ind, KOMMUNEN, t - 1)
     if prev is not None:
         return Prose(f"Antall utlyste stillinger {describe_change(book, ds, ind, KOMMUNEN, t - 1, t)}.")
-    tf = _tf_now(book, "utlyste_stillinger_endring_2018")
+    tf = text_figure_this_year(book, "utlyste_stillinger_endring_2018")
     if tf is not None:
         more = "flere" if tf.value > 0 else "færre"
         head += f", ifølge kilden {fmt_percent(abs(tf.value), tf.decimals)} {more} enn året før (tallet for året før er ikke oppgitt)"
@@ -669,18 +669,19 @@ def sentence_utlyste(book: Book) -> Prose:
 
 def sentence_pensjon(book: Book) -> Prose:
     """Pension withdrawals: graded AFP among teachers in SPK, and the reach of the new public pension (reporting year only)."""
-    afp, ny = _tf_now(book, "laerere_spk_gradert_afp"), _tf_now(book, "ny_pensjonsordning_andel")
+    afp, ny = text_figure_this_year(book, "laerere_spk_gradert_afp"), text_figure_this_year(book, "ny_pensjonsordning_andel")
     parts = []
     if afp is not None:
         parts.append(
             f"Uttaket av AFP økte i {afp.year}, fordi store årskull nå kan gå av helt eller delvis. Av lærerne i Statens pensjonskasse "
-            f"valgte {_fmt_tf(afp)} gradert AFP, og stadig flere ansatte velger delvis AFP. Uttaket av alderspensjon var stabilt, og "
+            f"valgte {fmt_text_figure(afp)} gradert AFP, og stadig flere ansatte velger delvis AFP. Uttaket av "
+            "alderspensjon var stabilt, og "
             "uførepensjonene økte bare litt. Pensjonsleverandørene melder også at flere ansatte kommer tilbake i arbeid etter en periode "
             "med uførepensjon."
         )
     if ny is not None:
         near = "nær " if ny.approximate else ""
-        parts.append(f"Den nye offentlige tjenestepensjonen vil omfatte {near}{_fmt_tf(ny)} av kommunens ansatte.")
+        parts.append(f"Den nye offentlige tjenestepensjonen vil omfatte {near}{fmt_text_figure(ny)} av kommunens ansatte.")
     return paragraph(*parts)
 
 
@@ -723,7 +724,7 @@ def sentence_faglaerte(book: Book) -> Prose:
     p = book.value(ds, ind, "pleie_og_omsorg")
     if p is not None:
         parts.append(f"I Pleie og omsorg var andelen faglærte {fmt_val(book, ind, p)} i {t}.")
-        if _tf_now(book, "faglaerte_pleie_omsorg_2018") is not None:
+        if text_figure_this_year(book, "faglaerte_pleie_omsorg_2018") is not None:
             parts.append(
                 "Andelen har økt gradvis, og det er gruppen med høyskoleutdanning som har vokst, mens fagarbeidere og ufaglærte er "
                 "blitt noe færre det siste året – et resultat av en bevisst satsing på kompetanse i tjenesten."
@@ -766,24 +767,25 @@ def sentence_laerlinger_ks(book: Book) -> Prose:
     if old is None or new is None:
         return Prose("")
     return Prose(
-        f"KS har tidligere anbefalt at kommunene har {_fmt_tf(old)} {plural(old.value, 'lærling', 'lærlinger')} per tusen innbyggere. "
-        f"I {new.year} ble anbefalingen endret til {_fmt_tf(new)} per tusen innbyggere."
+        f"KS har tidligere anbefalt at kommunene har {fmt_text_figure(old)} "
+        f"{plural(old.value, 'lærling', 'lærlinger')} per tusen innbyggere. "
+        f"I {new.year} ble anbefalingen endret til {fmt_text_figure(new)} per tusen innbyggere."
     )
 
 
 def sentence_stipend(book: Book) -> Prose:
     """Yearly grants for further education (reporting year only)."""
-    tf = _tf_now(book, "stipendmidler")
+    tf = text_figure_this_year(book, "stipendmidler")
     if tf is None:
         return Prose("")
-    return Prose(f"Kommunen deler hvert år ut {_fmt_tf(tf)} i stipend til videre- og etterutdanning.")
+    return Prose(f"Kommunen deler hvert år ut {fmt_text_figure(tf)} i stipend til videre- og etterutdanning.")
 
 
 # -- sentences: sickness absence -------------------------------------------------------------------------------------------------
 
 
 def _target(book: Book) -> TextFigure | None:
-    return _tf_now(book, "sykefravar_mal")
+    return text_figure_this_year(book, "sykefravar_mal")
 
 
 def sentence_sykefravaer(book: Book) -> Prose:
@@ -806,11 +808,12 @@ def sentence_sykefravaer_mal(book: Book) -> Prose:
         return Prose("")
     gap = v - tf.value
     if fmt_number(gap, 1) == "0,0":
-        return Prose(f"Kommunens mål er et sykefravær på {_fmt_tf(tf)}, og målet ble nådd i {book.year}.")
+        return Prose(f"Kommunens mål er et sykefravær på {fmt_text_figure(tf)}, og målet ble nådd i {book.year}.")
     if gap < 0:
-        return Prose(f"Kommunens mål er et sykefravær på {_fmt_tf(tf)}; i {book.year} lå fraværet {_pp(gap)} under målet.")
+        return Prose(f"Kommunens mål er et sykefravær på {fmt_text_figure(tf)}; i {book.year} lå fraværet {_pp(gap)} under målet.")
     return Prose(
-        f"Kommunens mål er et sykefravær på {_fmt_tf(tf)}; i {book.year} lå fraværet {_pp(gap)} over målet, som dermed ikke ble nådd."
+        f"Kommunens mål er et sykefravær på {fmt_text_figure(tf)}; i {book.year} lå fraværet {_pp(gap)} over "
+        "målet, som dermed ikke ble nådd."
     )
 
 
@@ -826,7 +829,7 @@ def sentence_fravaer_type(book: Book) -> Prose:
     for ind, name in (("sykefravar_langtid", "Langtidsfraværet"), ("sykefravar_korttid", "Korttidsfraværet")):
         if book.value(ds, ind, KOMMUNEN, t - 1) is not None:
             parts.append(f"{name} {describe_change(book, ds, ind, KOMMUNEN, t - 1, t)}.")
-    if _tf_now(book, "sykefravar_langtid_2018") is not None and book.value(ds, "sykefravar_langtid", KOMMUNEN, t - 1) is None:
+    if text_figure_this_year(book, "sykefravar_langtid_2018") is not None and book.value(ds, "sykefravar_langtid", KOMMUNEN, t - 1) is None:
         parts.append(
             "Ifølge kilden er det langtidsfraværet som står for nedgangen fra året før, mens korttidsfraværet har holdt seg stabilt."
         )
@@ -847,7 +850,7 @@ def sentence_sykefravaer_omrader(book: Book) -> Prose:
     for g, v in now.items():
         if book.value(ds, ind, g, t - 1) is not None:
             parts.append(f"Fraværet i {book.group_label(g)} {describe_change(book, ds, ind, g, t - 1, t)}.")
-        elif g in _AREA_CHANGE_TF and (tf := _tf_now(book, _AREA_CHANGE_TF[g])) is not None:
+        elif g in _AREA_CHANGE_TF and (tf := text_figure_this_year(book, _AREA_CHANGE_TF[g])) is not None:
             verb = "gikk ned" if tf.value < 0 else "økte"
             parts.append(f"Fraværet i {book.group_label(g)} {verb} med {_pp(tf.value, tf.decimals)} til {fmt_percent(v, 1)} i {t}.")
         else:
@@ -858,7 +861,7 @@ def sentence_sykefravaer_omrader(book: Book) -> Prose:
             f"Av områdene med tall var fraværet lavest i {book.group_label(lo)} ({fmt_percent(now[lo], 1)}) "
             f"og høyest i {book.group_label(hi)} ({fmt_percent(now[hi], 1)})."
         )
-    below, total = _tf_now(book, "sykefravar_omrader_under_kommunen"), book.value("adm_kpi", ind, KOMMUNEN)
+    below, total = text_figure_this_year(book, "sykefravar_omrader_under_kommunen"), book.value("adm_kpi", ind, KOMMUNEN)
     if below is not None and total is not None:
         parts.append(
             f"Ifølge kilden hadde {_word(below.value)} av kommunalsjefområdene lavere fravær enn kommunen samlet "
@@ -882,7 +885,7 @@ def sentence_heltid(book: Book) -> Prose:
     deltid = _describe_latest(book, "adm_kpi", "andel_deltid_under_80", KOMMUNEN)
     if deltid is not None:
         parts.append(f"Indikatoren «{book.label('andel_deltid_under_80')}» {deltid}.")
-    if _tf_now(book, "andel_heltid_2018") is not None:
+    if text_figure_this_year(book, "andel_heltid_2018") is not None:
         parts.append(
             "Andelen i hel stilling lå stabilt i årene før, og økningen betyr at den gjennomsnittlige stillingsstørrelsen har gått opp. "
             "I Pleie og omsorg ser utviklingen ut til å gå motsatt vei: andelen i hel stilling går ned og andelen deltid øker."
@@ -948,7 +951,7 @@ def sentence_minoritet_omrader(book: Book, min_count: int | None = None) -> Pros
         verb = verb_change(0, changes[g], 1, up="økte", down="gikk ned")
         if verb != "var uendret":
             parts.append(f"Størst endring fra {t - 1} hadde {book.group_label(g)}, der andelen {verb} med {_pp(changes[g])}.")
-            if g == "oppvekst_barnehage" and _tf_now(book, "minoritet_andel_2018") is not None:
+            if g == "oppvekst_barnehage" and text_figure_this_year(book, "minoritet_andel_2018") is not None:
                 parts.append(f"Ifølge kilden henger det trolig sammen med omorganiseringen av området i {t}.")
     if left_out:
         names = list_nb([book.group_label(g) for g in left_out])
@@ -959,7 +962,7 @@ def sentence_minoritet_omrader(book: Book, min_count: int | None = None) -> Pros
 def sentence_mangfold(book: Book, min_count: int | None = None) -> Prose:
     """For *Handle nå*: the overall share with a minority background against its lower share among leaders."""
     v = book.value("hr_minoritet", "andel_minoritetsbakgrunn", KOMMUNEN)
-    if v is None or _tf_now(book, "minoritet_andel_over_13") is None or _kommunen_hidden(book, min_count):
+    if v is None or text_figure_this_year(book, "minoritet_andel_over_13") is None or _kommunen_hidden(book, min_count):
         return Prose("")
     return Prose(
         f"{capitalize(fmt_percent(v, 1))} av kommunens medarbeidere hadde minoritetsbakgrunn i {book.year}, men andelen er klart lavere "

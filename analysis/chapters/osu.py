@@ -10,18 +10,21 @@ that year is said to be missing, never replaced by an older one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from .. import metrics
 from ..book import Book, TextFigure
 from ..charts import chart_shares
-from ..fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
+from ..fmt import fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
 from ..outputs import ChartOutput, Prose, TableOutput
 from ..rounding import printed
 from ..tables import tab_series
-from ..text import capitalize, describe_change, fmt_val, list_nb, paragraph, verb_change
+from ..text import capitalize, describe_change, fmt_text_figure, fmt_val, list_nb, paragraph, verb_change
+
+_figure = partial(fmt_text_figure, magnitude=True)
+"""A text figure without its sign: the sentences say the direction in words."""
 
 __all__ = [
-    "target",
     "chart_fordeling",
     "sentence_ett_baerum",
     "sentence_digit_prosjekter",
@@ -81,33 +84,8 @@ SHORT_NAMES = {
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _tf_val(tf: TextFigure) -> str:
-    """A text figure's absolute value with its unit (``57 %``, ``2 280``, ``40 årsverk``)."""
-    v = abs(tf.value)
-    if tf.unit_label == "%":
-        return fmt_percent(v, tf.decimals)
-    if tf.unit in ("antall", "personer"):
-        return fmt_number(v, tf.decimals)
-    return f"{fmt_number(v, tf.decimals)}{NBSP}{tf.unit_label.replace(' ', NBSP)}"
-
-
 def _about(tf: TextFigure) -> str:
     return "om lag " if tf.approximate else ""
-
-
-def target(book: Book, id: str) -> TextFigure | None:
-    """A target the source states for a (possibly later) year.
-
-    Unlike an observation, a target for a later year is known in the reporting
-    year, so it is not hidden the way ``Book.text_figure`` hides figures about
-    later years.
-
-    Parameters
-    ----------
-    book : the chapter context.
-    id : the text figure's id.
-    """
-    return book.target(id)
 
 
 def _latest(book: Book, dataset: str, indicator: str, group: str) -> int | None:
@@ -174,7 +152,7 @@ def sentence_ett_baerum(book: Book) -> Prose:
     tf = book.text_figure("lup_ledergrupper")
     if tf is None:
         return Prose("Et eksempel er ledelsesutviklingsprogrammet LUP, som samler kommunens ledergrupper.")
-    return Prose(f"Et eksempel er ledelsesutviklingsprogrammet LUP, der {_about(tf)}{_tf_val(tf)} ledergrupper hadde deltatt i {tf.year}.")
+    return Prose(f"Et eksempel er ledelsesutviklingsprogrammet LUP, der {_about(tf)}{_figure(tf)} ledergrupper hadde deltatt i {tf.year}.")
 
 
 def sentence_digit_prosjekter(book: Book) -> Prose:
@@ -183,7 +161,7 @@ def sentence_digit_prosjekter(book: Book) -> Prose:
     tail = "og flere nye idéer utredes i foranalyser."
     if tf is None:
         return Prose(f"Handlingsplanen for digitalisering har satt i gang en rekke prosjekter, {tail}")
-    return Prose(f"Ved utgangen av {tf.year} var {_about(tf)}{_tf_val(tf)} digitaliseringsprosjekter i gang, {tail}")
+    return Prose(f"Ved utgangen av {tf.year} var {_about(tf)}{_figure(tf)} digitaliseringsprosjekter i gang, {tail}")
 
 
 def sentence_klimaklok(book: Book) -> Prose:
@@ -192,16 +170,16 @@ def sentence_klimaklok(book: Book) -> Prose:
     tf = book.text_figure("klimaklok_samkjoring_andel")
     if tf is not None:
         parts.append(
-            f"Prosjektet «Samkjøring til fritidsaktivitet» viser at vaner kan endres: {_tf_val(tf)} av dem prosjektet nådde, "
+            f"Prosjektet «Samkjøring til fritidsaktivitet» viser at vaner kan endres: {_figure(tf)} av dem prosjektet nådde, "
             "bruker samkjøringstilbudet og lar bilen stå."
         )
-    reise = target(book, "klimaklok_mal_gronn_reise_2020")
-    energi = target(book, "klimaklok_mal_energi_2020")
+    reise = book.target("klimaklok_mal_gronn_reise_2020")
+    energi = book.target("klimaklok_mal_energi_2020")
     base = energi.base_year
     retning = "lavere" if energi.value < 0 else "høyere"
     parts.append(
-        f"For kommunen som virksomhet er målet at {_tf_val(reise)} av de ansatte reiser til jobb med kollektivtransport, "
-        f"sykkel eller til fots i {reise.year}, og at energibruken i kommunens bygg skal være {_tf_val(energi)} {retning} "
+        f"For kommunen som virksomhet er målet at {_figure(reise)} av de ansatte reiser til jobb med kollektivtransport, "
+        f"sykkel eller til fots i {reise.year}, og at energibruken i kommunens bygg skal være {_figure(energi)} {retning} "
         f"i {energi.year}" + (f" enn i {base}." if base else " enn i dag.")
     )
     return paragraph(*parts)
@@ -214,17 +192,17 @@ def sentence_kunnskapskommunen(book: Book) -> Prose:
     ntnu = book.text_figure("forskning_nye_prosjekter_ntnu")
     byer = book.text_figure("horisont2020_byer")
     first = (
-        f"Gjennom forskningsprosjekter har kommunen fått partnerskap med {_tf_val(uni)} universiteter og høyskoler til."
+        f"Gjennom forskningsprosjekter har kommunen fått partnerskap med {_figure(uni)} universiteter og høyskoler til."
         if uni
         else "Gjennom forskningsprosjekter har kommunen fått partnerskap med flere universiteter og høyskoler."
     )
     if nye and ntnu:
-        second = f"Høsten {nye.year} starter {_tf_val(nye)} nye prosjekter, {_tf_val(ntnu)} av dem sammen med NTNU."
+        second = f"Høsten {nye.year} starter {_figure(nye)} nye prosjekter, {_figure(ntnu)} av dem sammen med NTNU."
     else:
         second = "Flere nye prosjekter er under planlegging, de fleste sammen med NTNU."
     third = (
         f"Kommunen er også partner i en søknad til EUs rammeprogram for forskning og innovasjon om grønne byområder, "
-        f"der {_tf_val(byer)} europeiske byer er med."
+        f"der {_figure(byer)} europeiske byer er med."
         if byer
         else "Kommunen er også partner i en europeisk søknad om grønne byområder."
     )
@@ -294,9 +272,9 @@ def sentence_vekst_lonn_andre(book: Book) -> Prose:
             if tf is None or ind not in ranges or tf.year != ys[-1]:
                 continue
             shown = fmt_percent(ranges[ind][k], tf.decimals)
-            if shown != _tf_val(tf):
+            if shown != _figure(tf):
                 kind = "laveste" if pick == "min" else "høyeste"
-                out.append(f"Kilden oppgir {_tf_val(tf)} som {kind} årlige vekst i {name}, men tabellens tall gir {shown}; {DQ}")
+                out.append(f"Kilden oppgir {_figure(tf)} som {kind} årlige vekst i {name}, men tabellens tall gir {shown}; {DQ}")
     return paragraph(*out)
 
 
@@ -378,7 +356,7 @@ def sentence_sykefravaer_omrade(book: Book) -> Prose:
     head = "Kilden viser sykefraværet i områdets tjenester bare i en figur uten tall."
     if tf is None:
         return Prose(head)
-    return Prose(f"{head} Ifølge teksten har fraværet ligget stabilt og under kommunens måltall på {_tf_val(tf)}.")
+    return Prose(f"{head} Ifølge teksten har fraværet ligget stabilt og under kommunens måltall på {_figure(tf)}.")
 
 
 # -- the whole area: administration compared ------------------------------------------------
@@ -506,7 +484,7 @@ def sentence_kpi_sykefravaer(book: Book) -> Prose:
     if v is None or tf is None:
         return first
     reached = v <= tf.value if book.direction(ind) == -1 else v >= tf.value
-    verdict = f"Målet om et sykefravær på høyst {_tf_val(tf)} ble {'nådd' if reached else 'ikke nådd'}."
+    verdict = f"Målet om et sykefravær på høyst {_figure(tf)} ble {'nådd' if reached else 'ikke nådd'}."
     return paragraph(first, verdict)
 
 
@@ -516,13 +494,13 @@ def sentence_kpi_heltid(book: Book) -> Prose:
     h0, h1 = book.text_figure("andel_heltid_2017_2_2_5"), book.text_figure("andel_heltid_2018_2_2_5")
     if h0 and h1:
         verb = verb_change(h0.value, h1.value, h1.decimals)
-        out.append(f"Andelen ansatte med hel stilling {verb} fra {_tf_val(h0)} i {h0.year} til {_tf_val(h1)} i {h1.year}.")
+        out.append(f"Andelen ansatte med hel stilling {verb} fra {_figure(h0)} i {h0.year} til {_figure(h1)} i {h1.year}.")
     elif h0 or h1:
         h = h1 or h0
-        out.append(f"Andelen ansatte med hel stilling var {_tf_val(h)} i {h.year}.")
+        out.append(f"Andelen ansatte med hel stilling var {_figure(h)} i {h.year}.")
     over = book.text_figure("andel_stilling_over_80_2018_2_2_5")
     if over:
-        out.append(f"{book.label('andel_stilling_over_80')} var {_tf_val(over)} i {over.year}.")
+        out.append(f"{book.label('andel_stilling_over_80')} var {_figure(over)} i {over.year}.")
     deltid = "andel_deltid_under_80"
     out.append(_change_or_value(book, "adm_kpi", deltid, "kommunen", book.label(deltid).lower()))
     return paragraph(*out)
@@ -534,8 +512,8 @@ def sentence_kpi_sokere(book: Book) -> Prose:
     out: list[Prose | str | None] = [_change_or_value(book, ds, ind, "kommunen", "gjennomsnittlig antall søkere per stilling")]
     n, g = book.text_figure("utlyste_stillinger_2018_2_2_5"), book.text_figure("utlyste_stillinger_vekst_2018")
     if n:
-        tail = f", {_tf_val(g)} {'flere' if g.value > 0 else 'færre'} enn året før" if g and g.year == n.year else ""
-        out.append(f"Kommunen lyste ut {_tf_val(n)} stillinger i {n.year}{tail}.")
+        tail = f", {_figure(g)} {'flere' if g.value > 0 else 'færre'} enn året før" if g and g.year == n.year else ""
+        out.append(f"Kommunen lyste ut {_figure(n)} stillinger i {n.year}{tail}.")
     return paragraph(*out)
 
 
@@ -554,7 +532,7 @@ def sentence_turnover(book: Book) -> Prose:
         return Prose("Flere ansatte og utskifting av medarbeidere gir økt behov for administrative støttetjenester innen HR og lønn.")
     hedge = "nær " if tf.approximate else ""
     return Prose(
-        f"Flere ansatte og en turnover på {hedge}{_tf_val(tf)} i {tf.year} gir økt behov for "
+        f"Flere ansatte og en turnover på {hedge}{_figure(tf)} i {tf.year} gir økt behov for "
         "administrative støttetjenester innen HR og lønn."
     )
 
@@ -567,7 +545,7 @@ def sentence_stab_stotte(book: Book) -> Prose:
     return Prose(
         f"Fra september {tf.year} ble stab- og støttetjenestene samlet, og et nytt servicesenter ble førstelinje for HR, lønn, "
         "regnskap og anskaffelser for alle tjenestesteder. "
-        f"Omleggingen reduserte innsatsen på disse oppgavene med {_about(tf)}{_tf_val(tf)}."
+        f"Omleggingen reduserte innsatsen på disse oppgavene med {_about(tf)}{_figure(tf)}."
     )
 
 
