@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import polars as pl
-
 from . import metrics
 from .config import DATA_DIR
 from .data import load_checks, load_observations, load_table, observation_names, read_descriptor
@@ -207,21 +205,3 @@ def run_all(data_dir: Path = DATA_DIR) -> list[CheckResult]:
     """All checks, derived values first."""
     obs = _Obs(Path(data_dir))
     return check_derived(data_dir, obs) + check_identities(data_dir, obs) + check_text(data_dir, obs)
-
-
-def as_frame(results: list[CheckResult]) -> pl.DataFrame:
-    """Results as a table (for the data-quality appendix and the CLI)."""
-    return pl.DataFrame(
-        {
-            "kind": [r.kind for r in results],
-            "ref": [r.ref for r in results],
-            "section": [r.section for r in results],
-            "description": [r.description for r in results],
-            "printed": [r.printed for r in results],
-            "printed_decimals": [r.printed_decimals for r in results],
-            "computed": [r.computed for r in results],
-            "lo": [r.possible.lo if r.possible else None for r in results],
-            "hi": [r.possible.hi if r.possible else None for r in results],
-            "status": [r.status.value for r in results],
-        }
-    )

@@ -38,7 +38,6 @@ __all__ = [
     "load_observations",
     "load_table",
     "load_checks",
-    "series",
     "value_decimals",
     "fingerprint",
 ]
@@ -497,9 +496,3 @@ def load_checks(data_dir: Path = DATA_DIR) -> list[dict]:
     """The linear identities of ``checks.yaml``."""
     path = Path(data_dir) / CHECKS_FILE
     return yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
-
-
-def series(df: pl.DataFrame, indicator: str, group: str) -> dict[int, float]:
-    """``{year: value}`` of one indicator for one group."""
-    sub = df.filter((pl.col("indicator") == indicator) & (pl.col("group") == group))
-    return dict(zip(sub["year"].to_list(), sub["value"].to_list(), strict=True))

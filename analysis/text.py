@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from . import metrics
 from .book import Book, TextFigure
-from .fmt import NBSP, fmt_number, fmt_percent, fmt_unit, fmt_year_span
+from .fmt import NBSP, fmt_number, fmt_percent, fmt_unit
 from .outputs import Prose
 
 __all__ = [
@@ -165,12 +165,6 @@ def sentence_change(book: Book, dataset: str, indicator: str, group: str, *, sub
 def paragraph(*parts: Prose | str | None) -> Prose:
     """Join sentences into one paragraph, skipping the ``None`` ones."""
     return Prose(" ".join(str(p) for p in parts if p))
-
-
-def span(book: Book, dataset: str) -> str:
-    """The dataset's year span up to the reporting year (``2014–2018``)."""
-    ys = book.years(dataset)
-    return fmt_year_span(ys[0], ys[-1])
 
 
 def note_source_charts(book: Book, sections: Sequence[str], *, exclude: Sequence[str] = ()) -> Prose:
