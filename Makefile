@@ -23,7 +23,7 @@ help: ## list the targets
 setup: $(STAMP) ## create .venv and install the project (pinned by requirements.lock)
 
 # axe-core (npm, pinned by package-lock.json) for tests/test_browser.py; Chromium is Debian's
-# (apt-get install chromium fonts-liberation, as .ci/run does). Without npm the browser tests
+# (apt-get install chromium, as .ci/run does). No system font is needed: the book brings Lato. Without npm the browser tests
 # are skipped locally (and fail in CI, where CI is set).
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null; then \
@@ -34,15 +34,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 browser-deps: node_modules/.package-lock.json ## install axe-core with npm ci for the browser tests
 
-# quarto-cli (PyPI) downloads Quarto from GitHub while it installs: that fails without normal
-# internet access, so a failure is reported, not fatal (`build` then stops at render, exit 4).
-get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` if no quarto is found
+# quarto-cli (PyPI) downloads Quarto from GitHub while it installs: without normal internet access
+# that fails. It is tried once per .venv, quietly (pip's output goes to .venv/quarto-cli-install.log);
+# after a failure `build` stops at the render step with the one message that says how to get Quarto.
+QUARTO_TRIED := $(VENV)/.quarto-cli-tried
+get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` (tried once) if no quarto is found
 	@if [ -n "$$QUARTO" ] || command -v quarto >/dev/null || [ -x $(BIN)/quarto ]; then \
 	  echo "quarto: $${QUARTO:-$$(command -v quarto || echo $(BIN)/quarto)}"; \
-	else \
-	  echo "quarto not found: trying pip install quarto-cli"; \
-	  $(BIN)/python -m pip install -q 'quarto-cli>=1.10' \
-	    || echo "pip install quarto-cli failed (see above); get Quarto with conda (environment.yml) or from https://quarto.org/docs/get-started/"; \
+	elif [ ! -e $(QUARTO_TRIED) ]; then \
+	  touch $(QUARTO_TRIED); \
+	  echo "quarto not found: trying pip install quarto-cli once (log: $(VENV)/quarto-cli-install.log)"; \
+	  $(BIN)/python -m pip install 'quarto-cli>=1.10' >$(VENV)/quarto-cli-install.log 2>&1 \
+	    && echo "quarto: $(BIN)/quarto" \
+	    || echo "pip could not install quarto-cli (it needs normal internet access)"; \
 	fi
 
 book: get-quarto ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF

@@ -30,6 +30,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from . import config
+from . import config, fonts
 
 __all__ = [
     "BuildError",
@@ -291,7 +292,35 @@ def clean_notebook(nb: dict) -> dict:
             del meta["tags"]
         if INJECTED_TAG in meta.get("tags", []):
             cell["id"] = INJECTED_TAG
+        if cell.get("cell_type") == "code":
+            _set_generated_alt(cell)
     return nb
+
+
+_FIG_ALT = re.compile(r"^#\|\s*fig-alt:.*$", re.MULTILINE)
+
+
+def _set_generated_alt(cell: dict) -> None:
+    """Put a chart's generated alt text into its ``#| fig-alt:`` option.
+
+    The source notebook's ``fig-alt`` can only say what kind of chart it is (no
+    figure is typed into a notebook); the chart output carries alt text that
+    states the figures, computed from the data (``ChartOutput.alt``, its
+    ``text/plain``). Quarto gives ``fig-alt`` to the image in the PDF, so the
+    executed chapter carries the generated text there.
+    """
+    source = "".join(cell.get("source", ""))
+    if not _FIG_ALT.search(source):
+        return
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        html = "".join(data.get("text/html", ""))
+        if "image/png" in data and 'class="va-chart"' in html:
+            alt = re.sub(r"[ \t\r\n]+", " ", "".join(data.get("text/plain", ""))).strip()  # keeps no-break spaces
+            if alt:
+                line = "#| fig-alt: " + json.dumps(alt, ensure_ascii=False)
+                cell["source"] = _FIG_ALT.sub(lambda _m, line=line: line, source, count=1)
+            return
 
 
 def _clean_file(path: Path) -> None:
@@ -719,12 +748,14 @@ def render_book(
     root, output_dir = Path(root), Path(output_dir)
     write_year_profile(book_year(book_dir, names), root)
     write_vega_bundle(book_dir)
+    fonts.write_web_fonts(book_dir)  # book/assets/fonts/*.ttf and fonts.css (HTML @font-face; Typst's font-paths)
     staging = output_dir.with_name(output_dir.name + ".tmp")  # beside _book/: same file system, so the swap is a rename
     shutil.rmtree(staging, ignore_errors=True)
     keep = to != "all" and output_dir.exists()
     if keep:
         shutil.copytree(output_dir, staging, symlinks=True)
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the post-render script runs with this Python
+    env["TYPST_FONT_PATHS"] = str((Path(book_dir) / fonts.WEB_DIR).resolve())  # Lato for Typst, as font-paths says
     if env.get("QUARTO_PROFILE") and "year" not in env["QUARTO_PROFILE"].split(","):
         env["QUARTO_PROFILE"] += ",year"  # an explicit QUARTO_PROFILE replaces `profile: default:`
     cmd = quarto_command(quarto, to, os.path.relpath(staging, root), keep)

@@ -18,7 +18,7 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from . import metrics
+from . import fonts, metrics
 from .book import Book, resolve_series
 from .fmt import NBSP, d3_locale, fmt_number, fmt_year_span
 from .outputs import ChartOutput
@@ -37,7 +37,7 @@ PNG_SCALE = 2
 def _theme() -> dict:
     return {
         "config": {
-            "font": "Liberation Sans, Arial, Helvetica, sans-serif",
+            "font": fonts.FAMILY,
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
             "axis": {
@@ -89,6 +89,7 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[object]], source: str) -
 
 def _finish(chart: alt.TopLevelMixin, *, id: str, alt_text: str, csv_text: str) -> ChartOutput:
     enable_theme()
+    fonts.register_for_charts()
     spec = chart.to_dict()
     spec["description"] = alt_text
     png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, format_locale=d3_locale())

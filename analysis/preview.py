@@ -42,7 +42,7 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
-from . import config
+from . import config, fonts
 
 __all__ = ["build_preview", "PreviewPage", "VEGA_BUNDLE"]
 
@@ -61,7 +61,7 @@ _XREF = re.compile(r"(?<![\w@/])@(?P<label>(?:fig|tbl|sec)-[\w-]*\w)")
 _SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
 
 STYLE = """
-body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1A1A1A; background: #FFFFFF;
+body { font-family: "Lato"; color: #1A1A1A; background: #FFFFFF;
        line-height: 1.5; margin: 0 auto; max-width: 60rem; padding: 1rem 1.5rem 3rem; }
 a { color: #0B5394; }
 .va-figure { margin: 1.5rem 0; }
@@ -330,6 +330,7 @@ def _page_html(title: str, body: str) -> str:
         f"<title>{html.escape(title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
         f"<style>{STYLE}</style>\n"
+        f'<link rel="stylesheet" href="{fonts.CSS_FILE.as_posix()}">\n'
         f'<script src="{VEGA_BUNDLE}"></script>\n'
         "</head>\n<body>\n<main>\n"
         f"{body}\n"
@@ -383,6 +384,7 @@ def build_preview(book_dir: Path = config.BOOK_DIR, out_dir: Path | None = None,
     labels = _number_labels(loaded)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_vega_bundle(out_dir)  # out_dir/assets/vega-bundle.js
+    fonts.write_web_fonts(out_dir)  # out_dir/assets/fonts.css and the Lato files it names
     pages: list[PreviewPage] = []
     for name, parts in loaded:
         title, body = _render_page(name, parts, labels)

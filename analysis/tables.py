@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 import polars as pl
 from great_tables import GT, loc, style
+from great_tables._gt_data import Heading
 
-from . import metrics
+from . import fonts, metrics
 from .book import Book, resolve_series
 from .fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
 from .outputs import TableOutput
 
 __all__ = [
     "house_style",
+    "column_widths",
+    "is_numeric_column",
     "tab_series",
     "tab_kpi",
     "tab_profile",
@@ -48,9 +52,71 @@ STATUS_COLOURS = {
 COMPARATORS = ("kommunen", "asss_snitt", "asss_lavest", "asss_hoyest", "asker")
 
 
+LINE_CHARS = 90
+"""About how many characters of table text fit on one line of the PDF's A4 text width."""
+
+_NUMERIC = re.compile(r"^[\s\d\u00a0\u202f,.+\-\u2212\u2013%]*(?:pp)?[\s\u00a0]*(?:%|pp)?$|^skjult$")
+
+
+def is_numeric_column(values: Sequence[object]) -> bool:
+    """True when every non-empty cell is a formatted figure (``1 422,3``, ``+10,0 %``, ``−0,4 pp``, ``–``, ``skjult``)."""
+    cells = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    return bool(cells) and all(_NUMERIC.match(c) for c in cells)
+
+
+def column_widths(df: pl.DataFrame, stub: str = STUB, line_chars: int = LINE_CHARS) -> dict[str, str]:
+    """Percent widths from the content, so the PDF's A4 table is readable.
+
+    Every figure column gets the width of its longest cell or header word (headers
+    wrap between words, never inside one); the label column gets the rest, and at
+    least enough for its longest label in two lines. When the columns need more
+    than a line, all shrink in proportion.
+    """
+
+    def longest_word(text: str) -> int:
+        return max((len(w) for w in str(text).split()), default=0)
+
+    need: dict[str, float] = {}
+    for col in df.columns:
+        cells = ["" if v is None else str(v) for v in df[col].to_list()]
+        if col == stub:
+            longest = max((len(c) for c in cells), default=0)
+            need[col] = max(-(-longest // 2), max((longest_word(c) for c in cells), default=0)) + 2
+        else:
+            need[col] = max([len(c) for c in cells] + [longest_word(col)]) + 2
+    rest = sum(v for k, v in need.items() if k != stub)
+    if stub in need:
+        need[stub] = max(need[stub], line_chars - rest)
+    total = sum(need.values())
+    return {col: f"{100 * v / total:.1f}%" for col, v in need.items()}
+
+
+def _without_heading(gt: GT) -> GT:
+    """Drop great-tables' own title: the caption Quarto numbers (``tbl-cap``) is the table's one caption.
+
+    A subtitle (the unit, what a trend means) is kept, as the first note under the table.
+    """
+    heading = gt._heading  # great-tables has no public way to remove a header once set
+    if heading.title is None and heading.subtitle is None:
+        return gt
+    notes = list(gt._source_notes)
+    if heading.subtitle:
+        notes.insert(0, heading.subtitle)
+    return gt._replace(_heading=Heading(), _source_notes=notes)
+
+
 def house_style(gt: GT) -> GT:
-    """The book's one table style (join a chain with ``.pipe(house_style)``)."""
-    return (
+    """The book's one table style (join a chain with ``.pipe(house_style)``).
+
+    One caption (Quarto's), Lato, widths from the content, figures right-aligned
+    in tabular figures and labels left-aligned; alignment is also written on each
+    cell (``text-align``), which Quarto carries into the PDF's table.
+    """
+    gt = _without_heading(gt)
+    df = gt._tbl_data
+    numeric = [c for c in df.columns if c != STUB and is_numeric_column(df[c].to_list())]
+    text_cols = [c for c in df.columns if c not in numeric]
+    gt = (
         gt.tab_options(
             table_font_size="14px",
             heading_title_font_size="15px",
@@ -64,10 +130,15 @@ def house_style(gt: GT) -> GT:
             table_border_bottom_color="#333333",
             column_labels_border_bottom_color="#333333",
         )
+        .opt_table_font(font=fonts.FAMILY, add=False)  # one named family, no generic fallback (Typst warns on those)
         .opt_horizontal_padding(scale=1.2)
+        .cols_width(cases=column_widths(df))
         .cols_align(align="right")
-        .cols_align(align="left", columns=STUB)
+        .cols_align(align="left", columns=text_cols)
     )
+    if numeric:
+        gt = gt.tab_style(style=style.text(align="right"), locations=[loc.body(columns=numeric), loc.column_labels(columns=numeric)])
+    return gt.tab_style(style=style.text(align="left"), locations=[loc.body(columns=text_cols), loc.column_labels(columns=text_cols)])
 
 
 def fmt_value(x: float | None, decimals: int, unit_label: str) -> str:

@@ -18,13 +18,19 @@ For each ``*.html`` under the output folder it
    at ``book/assets/vega-bundle.js`` relative to the page (the include is
    pasted verbatim into every page's head, and the home page sits one folder
    above the chapters);
-3. lists any other remote script or stylesheet still referenced, as warnings.
+3. removes an ``aria-label`` from a link whose visible text it does not
+   contain (WCAG 2.5.3, axe's ``label-content-name-mismatch``): Quarto labels
+   its previous/next links with the bare chapter title while the visible text
+   also shows the chapter number. The visible text then names the link; a link
+   with no visible text keeps its label;
+4. lists any other remote script or stylesheet still referenced, as warnings.
 
     python tools/post_render.py [OUTPUT_DIR]
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import posixpath
 import re
@@ -51,6 +57,7 @@ class Report:
 
     pages: int = 0
     removed: int = 0
+    relabelled: int = 0
     remote: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -85,6 +92,32 @@ def fix_bundle_src(html: str, page: str) -> str:
     return _BUNDLE_TAG_SRC_FIRST.sub(lambda m: f"{m.group(1)}{m.group(2)}{rel}{m.group(2)}", html)
 
 
+_LINK = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_ARIA_LABEL = re.compile(r"""\s+aria-label\s*=\s*(?P<q>["'])(?P<label>.*?)(?P=q)""", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _words(text: str) -> str:
+    return " ".join(html_lib.unescape(_TAG.sub(" ", text)).split()).casefold()
+
+
+def fix_link_labels(html: str) -> tuple[str, int]:
+    """Drop each link's ``aria-label`` that does not contain the link's visible text; return the HTML and the count."""
+    fixed = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal fixed
+        attrs, body = m.group("attrs"), m.group("body")
+        label = _ARIA_LABEL.search(attrs)
+        visible = _words(body)
+        if not label or not visible or visible in _words(label.group("label")):
+            return m.group(0)
+        fixed += 1
+        return f"<a{attrs[: label.start()]}{attrs[label.end() :]}>{body}</a>"
+
+    return _LINK.sub(fix, html), fixed
+
+
 def remote_resources(html: str) -> list[str]:
     """URLs of scripts and ``<link>`` resources still fetched from another host."""
     urls = [s.group("url") for m in _SCRIPT.finditer(html) if (s := _SRC.search(m.group("attrs"))) and _REMOTE.match(s.group("url"))]
@@ -99,6 +132,8 @@ def process(output_dir: str | os.PathLike) -> Report:
         text = path.read_text(encoding="utf-8")
         new, removed = strip_cdn_scripts(text)
         new = fix_bundle_src(new, path.relative_to(out).as_posix())
+        new, relabelled = fix_link_labels(new)
+        report.relabelled += relabelled
         if new != text:
             path.write_text(new, encoding="utf-8")
             report.pages += 1
@@ -115,7 +150,10 @@ def main(argv: list[str]) -> int:
         print(f"post-render: no output folder {output_dir}, nothing to do")
         return 0
     report = process(output_dir)
-    print(f"post-render: removed {report.removed} CDN script tag(s), rewrote {report.pages} page(s) in {output_dir}")
+    print(
+        f"post-render: removed {report.removed} CDN script tag(s), {report.relabelled} mismatched link label(s);"
+        f" rewrote {report.pages} page(s) in {output_dir}"
+    )
     for page, urls in report.remote.items():
         print(f"post-render: warning: {page} still loads {', '.join(urls)}", file=sys.stderr)
     return 0
