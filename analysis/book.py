@@ -18,6 +18,7 @@ import polars as pl
 
 from . import config
 from .data import ensure_valid, load_observations, load_table, read_descriptor, resource
+from .outputs import DataText  # text from data: escaped where it enters a sentence (analysis.outputs)
 
 __all__ = ["Book", "setup", "TextFigure", "resolve_series"]
 
@@ -85,11 +86,11 @@ class Book:
 
     def label(self, indicator: str) -> str:
         """Norwegian label of an indicator."""
-        return self.indicators[indicator]["label"]
+        return DataText(self.indicators[indicator]["label"])
 
     def group_label(self, group: str) -> str:
         """Norwegian label of a group."""
-        return self.groups[group]["label"]
+        return DataText(self.groups[group]["label"])
 
     def unit_of(self, indicator: str) -> str:
         """Unit id of an indicator."""
@@ -97,7 +98,7 @@ class Book:
 
     def unit_label(self, indicator: str) -> str:
         """Display label of an indicator's unit (``mill. kr``, ``%``)."""
-        return self.units[self.unit_of(indicator)]["label"]
+        return DataText(self.units[self.unit_of(indicator)]["label"])
 
     def decimals(self, indicator: str) -> int:
         """Decimals to display for an indicator."""
@@ -157,7 +158,7 @@ class Book:
         return self._as_text_figure(r)
 
     def _as_text_figure(self, r: dict) -> TextFigure:
-        unit = self.units[r["unit"]]["label"]
+        unit = DataText(self.units[r["unit"]]["label"])
         return TextFigure(r["id"], r["year"], r["value"], r["decimals"], r["unit"], unit, r["section"], r["approximate"], r["base_year"])
 
     def _text_figures(self) -> dict[str, dict]:
@@ -181,7 +182,7 @@ class Book:
             elif table:
                 where += f", «{table}»"
             by_doc.setdefault(s.get("title", ""), []).append(where.strip(", "))
-        return "Kilde: " + "; ".join(f"{doc}, " + "; ".join(w) for doc, w in by_doc.items()) + "."
+        return DataText("Kilde: " + "; ".join(f"{doc}, " + "; ".join(w) for doc, w in by_doc.items()) + ".")
 
 
 def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -> Book:

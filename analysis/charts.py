@@ -10,8 +10,6 @@ series are told apart by shape too, never by colour alone.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 import altair as alt
@@ -21,7 +19,7 @@ import vl_convert as vlc
 from . import fonts, metrics
 from .book import Book, resolve_series
 from .fmt import NBSP, d3_locale, fmt_number, fmt_year_span
-from .outputs import ChartOutput
+from .outputs import ChartOutput, csv_text
 from .tables import COMPARATORS, fmt_value
 
 __all__ = ["PALETTE", "enable_theme", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
@@ -76,15 +74,8 @@ def enable_theme() -> None:
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]], source: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(list(header) + ["Kilde"])
-    for r in rows:
-        w.writerow(
-            [fmt_number(c, 3).rstrip("0").rstrip(",").replace(NBSP, "").replace("\u2212", "-") if isinstance(c, float) else c for c in r]
-            + [source]
-        )
-    return buf.getvalue()
+    """The chart's figures as CSV: the same writer as the tables' (``outputs.csv_text``)."""
+    return csv_text(header, rows, source)
 
 
 def _finish(chart: alt.TopLevelMixin, *, id: str, alt_text: str, csv_text: str) -> ChartOutput:
@@ -146,9 +137,10 @@ def chart_series(
         sub = df.filter(pl.col("Serie") == n)
         first, last = sub.row(0, named=True), sub.row(-1, named=True)
         parts.append(f"{n}: {fmt_value(first['Verdi'], d, unit)} i {first['År']} og {fmt_value(last['Verdi'], d, unit)} i {last['År']}")
-    unit_words = "" if unit == "%" else f" ({unit})"
+    unit_words = "" if unit == "%" else f" ({unit!s})"
     alt_text = f"Linjediagram: {title}{unit_words}, {fmt_year_span(int(ys[0]), int(ys[-1]))}. " + "; ".join(parts) + "."
-    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Serie", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset)))
+    csv_text = _csv(["Serie", "År", f"Verdi ({unit!s})"], df.rows(), book.source_note(dataset))
+    return _finish(chart, id=id, alt_text=alt_text, csv_text=csv_text)
 
 
 def chart_bars(
@@ -195,7 +187,7 @@ def chart_bars(
         parts.append(f"{g}: " + ", ".join(f"{fmt_value(v, d, unit)} i {y}" for y, v in zip(sub["År"], sub["Verdi"], strict=True)))
     alt_text = f"Stolpediagram: {title}. " + "; ".join(parts) + "."
     return _finish(
-        chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit})"], df.rows(), book.source_note(dataset))
+        chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit!s})"], df.rows(), book.source_note(dataset))
     )
 
 
@@ -245,7 +237,7 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
         diff = metrics.pct_change(avg, book.value(dataset, ind, "kommunen", year) or 0)
         word = "over" if diff > 0 else "under" if diff < 0 else "lik"
         alt_parts.append(
-            f"{name}: Bærum {fmt_number(abs(diff), 0)}{NBSP}% {word} snittet" if word != "lik" else f"{name}: Bærum lik snittet"
+            f"{name!s}: Bærum {fmt_number(abs(diff), 0)}{NBSP}% {word} snittet" if word != "lik" else f"{name!s}: Bærum lik snittet"
         )
     order = [r["Indikator"] for r in ranges]
     rdf, pdf = pl.DataFrame(ranges), pl.DataFrame(points)

@@ -10,16 +10,158 @@ varies between runs:
   (drawn by vl-convert) — Quarto uses the HTML in the web book and the PNG in
   the PDF;
 * ``Prose``: ``text/markdown``, rendered by Quarto as part of the text.
+
+Text from data (labels, units, sources, notes) never becomes markup, and no
+CSV cell becomes a spreadsheet formula. The one rule, in this module:
+
+* ``DataText`` is text from ``data/``; ``Book``'s lookups return it. It is the
+  raw text wherever it is used as text (a great-tables cell, which escapes it
+  for HTML; an attribute, escaped with ``html.escape``; the Vega-Lite spec,
+  drawn as text), and Markdown that shows exactly that text wherever it is
+  interpolated into a string (``f"{label}"``, ``format``): the point where data
+  text enters a sentence. Slicing, case changes and ``+`` keep it ``DataText``.
+* ``Prose`` is the book's own Markdown and never raw HTML: ``&``, ``<`` and
+  ``>`` are written as entities in its ``text/markdown`` (the book's sentences
+  use none of them), so not even a label that slipped through unescaped can
+  open a tag.
+* ``csv_text`` is the one CSV writer of the downloads: numbers stay numbers,
+  and a text cell that starts like a formula gets a leading ``'`` (OWASP).
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["TableOutput", "ChartOutput", "Prose", "csv_download_link"]
+__all__ = ["TableOutput", "ChartOutput", "Prose", "DataText", "md_escape", "csv_cell", "csv_text", "csv_download_link"]
+
+# --------------------------------------------------------------------------- text from data
+
+_MD_INLINE = re.compile(r"[\\`*\[\]$~^@|]|(?<![^\W_])_|_(?![^\W_])")
+"""Characters that are Markdown anywhere in a line (pandoc's and markdown-it's): emphasis, code, links and
+images, math, sub/superscript and strikeout, citations and cross-references (``@``), table cells; ``_``
+only where it could emphasise (not inside a word: ``hr_turnover`` stays as it is)."""
+_MD_MARKER = re.compile(r"([#\-+:=])\1*(?=\s|$)")
+"""Markdown only at the start of a line: a heading, list item, rule, fenced div, definition or setext line."""
+_MD_LIST_NUMBER = re.compile(r"(\(?)([0-9]{1,9}|[A-Za-z])[.)](?=\s|$)")
+"""An ordered list item at the start of a line (pandoc's fancy lists too: ``a.``, ``(1)``)."""
+_LINE_BREAKS = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+
+
+def md_escape(text: str) -> str:
+    """``text`` as Markdown that shows exactly ``text``, in Quarto (pandoc) and in the preview (markdown-it).
+
+    Backslash before every character that could be Markdown here (``*``, ``_``,
+    ``[``, ``@``, ...; ``>``, ``# ``, ``- ``, ``1. `` only at the start); line breaks and
+    tabs become spaces, so that no data text starts a block. ``&``, ``<`` and ``>``
+    are left to ``Prose`` (entities in all of its text). Ordinary labels
+    (``Bærum kommune (ASSS)``, ``IT-drift``) come back unchanged.
+    """
+    t = _MD_INLINE.sub(lambda m: "\\" + m.group(), _LINE_BREAKS.sub(" ", str(text)))
+    if t[:1] == ">" or _MD_MARKER.match(t):
+        return "\\" + t
+    m = _MD_LIST_NUMBER.match(t)
+    if m:
+        return "\\" + t if m.group(1) else t[: m.end(2)] + "\\" + t[m.end(2) :]
+    return t
+
+
+def _html_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class DataText(str):
+    """Text from ``data/`` (a label, a unit, a source): raw as a value, escaped Markdown when interpolated.
+
+    ``str(x)``, great-tables, polars, JSON and ``html.escape`` see the text as it
+    is; ``f"{x}"`` and ``format`` give ``md_escape(x)``. Slicing, case changes,
+    ``strip``/``removeprefix``/``replace`` and ``+`` with any string keep the
+    result ``DataText``; a ``str.join`` of several does not (``text.list_nb`` does).
+    """
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return format(md_escape(str.__str__(self)), spec)
+
+    def __add__(self, other: str) -> DataText:
+        return DataText(str.__add__(str.__str__(self), other))
+
+    def __radd__(self, other: str) -> DataText:
+        return DataText(str.__add__(other, str.__str__(self)))
+
+    def __getitem__(self, key) -> DataText:
+        return DataText(str.__getitem__(self, key))
+
+    def __repr__(self) -> str:
+        return f"DataText({str.__repr__(self)})"
+
+
+def _keep(name: str):
+    method = getattr(str, name)
+
+    def wrapped(self, *args, **kwargs):
+        return DataText(method(self, *args, **kwargs))
+
+    wrapped.__name__ = name
+    wrapped.__doc__ = method.__doc__
+    return wrapped
+
+
+for _name in ("lower", "upper", "capitalize", "title", "casefold", "swapcase", "strip", "lstrip", "rstrip",
+              "removeprefix", "removesuffix", "replace", "center", "ljust", "rjust", "expandtabs"):  # fmt: skip
+    setattr(DataText, _name, _keep(_name))
+
+# --------------------------------------------------------------------------- CSV downloads
+
+_CSV_NUMBER = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?: \d{3})+)(?:,\d+)?%?$")
+"""A figure as ``analysis.fmt`` writes it (no-break spaces dropped, U+2212 as ``-``): ``-4,3``, ``+10,0%``,
+``1422,3``. Every string of this form is a number constant to a spreadsheet, never a formula."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """One cell of a CSV download, in the form Norwegian Excel reads.
+
+    A number (``float``, ``int``) and a formatted figure (``1 422,3``, ``−4,3``,
+    ``+10,0 %``) are written as a number: decimal comma, no thousands separator,
+    ``-`` for the minus. Any other text that starts (after spaces) with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so that
+    no spreadsheet takes it for a formula (OWASP, CSV injection).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        from .fmt import fmt_number
+
+        return fmt_number(value, 3).rstrip("0").rstrip(",").replace("\u00a0", "").replace("\u2212", "-")
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    figure = text.replace("\u00a0", "").replace("\u2212", "-")
+    if _CSV_NUMBER.match(figure):
+        return figure
+    if figure.lstrip(" ")[:1] in _FORMULA_START:
+        return "'" + figure
+    return figure
+
+
+def csv_text(header: Sequence[object], rows: Sequence[Sequence[object]], source: str) -> str:
+    """The figures of a table or chart as semicolon CSV with decimal comma (opens in Norwegian Excel), a *Kilde* column last."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow([csv_cell(h) for h in header] + ["Kilde"])
+    for r in rows:
+        w.writerow([csv_cell(c) for c in r] + [csv_cell(source)])
+    return buf.getvalue()
 
 
 def csv_download_link(csv_text: str, filename: str, label: str = "Last ned tallene (CSV)") -> str:
@@ -57,7 +199,8 @@ class ChartOutput:
 
     def html(self) -> str:
         spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        spec = spec.replace("</", "<\\/")  # never close the script tag from inside the data
+        # JSON in a <script>: no "</script>" or "<!--" from inside the data, and no raw tag from a label
+        spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         png = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.alt, quote=True)
         from .fmt import d3_locale
@@ -85,12 +228,21 @@ class ChartOutput:
 
 @dataclass(frozen=True)
 class Prose:
-    """Sentences with computed figures, shown as Markdown."""
+    """Sentences with computed figures, shown as Markdown.
+
+    ``text`` is the book's own Markdown with the data text in it escaped (``DataText``
+    interpolated into an f-string is; a ``Prose`` made of one ``DataText`` is escaped
+    as a whole). It holds no raw HTML: the Markdown output writes ``&``, ``<`` and
+    ``>`` as entities, which Quarto and the preview show as the characters.
+    """
 
     text: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", format(self.text, ""))  # a DataText as a whole becomes its escaped Markdown
+
     def _repr_markdown_(self) -> str:
-        return self.text
+        return _html_text(self.text)
 
     def __str__(self) -> str:
         return self.text

@@ -57,7 +57,7 @@ _ATTRS = re.compile(r"\s*\{(?P<attrs>[^{}]*)\}\s*$")
 _FENCE_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?:\{(?P<attrs>[^{}]*)\}|(?P<cls>[\w-]+))\s*$")
 _FENCE_CLOSE = re.compile(r"^:{3,}\s*$")
 _XREF_BRACKET = re.compile(r"\[(?P<minus>-?)@(?P<label>(?:fig|tbl|sec)-[\w-]*\w)\]")
-_XREF = re.compile(r"(?<![\w@/])@(?P<label>(?:fig|tbl|sec)-[\w-]*\w)")
+_XREF = re.compile(r"(?<![\w@/\\])@(?P<label>(?:fig|tbl|sec)-[\w-]*\w)")  # not "\@": an escaped @ from data
 _SHORTCODE = re.compile(r"\{\{<.*?>\}\}")
 
 STYLE = """

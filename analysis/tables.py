@@ -13,8 +13,6 @@ Builders: ``tab_series`` (a time series per row, with change), ``tab_kpi``
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 
@@ -25,7 +23,7 @@ from great_tables._gt_data import Heading
 from . import fonts, metrics
 from .book import Book, resolve_series
 from .fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
-from .outputs import TableOutput
+from .outputs import TableOutput, csv_text
 
 __all__ = [
     "house_style",
@@ -159,13 +157,8 @@ def fmt_change(prev: float | None, cur: float | None, unit_label: str, decimals:
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[str]], source: str) -> str:
-    """The figures of a table as semicolon CSV with decimal comma (opens in Norwegian Excel)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(list(header) + ["Kilde"])
-    for r in rows:
-        w.writerow([c.replace(NBSP, "").replace("\u2212", "-") for c in r] + [source])
-    return buf.getvalue()
+    """The figures of a table as semicolon CSV with decimal comma (opens in Norwegian Excel); see ``outputs.csv_text``."""
+    return csv_text(header, rows, source)
 
 
 def _finish(
@@ -253,7 +246,7 @@ def tab_series(
             part = s.get(ys[-1]) if (grp if by_group else ind) in share_rows else None
             sh = metrics.share_pct(part, share_base) if part is not None and share_base is not None else None
             rows[share_label].append("" if part is None else fmt_percent(sh, 0))
-        plain_lines.append(f"{name}: " + ", ".join(f"{y} {fmt_value(s.get(y), d, ul)}" for y in ys))
+        plain_lines.append(f"{name!s}: " + ", ".join(f"{y} {fmt_value(s.get(y), d, ul)}" for y in ys))
     if annual_change_of:
         s = book.series(ds_of(annual_change_of), *annual_change_of)
         ul = book.unit_label(annual_change_of[0])
@@ -266,10 +259,10 @@ def tab_series(
             rows[share_label].append("")
     df = pl.DataFrame(rows)
     bold = [len(series) - 1] if total else []
-    subtitle = f"Enhet: {unit}" if unit and unit != "%" else ("Prosent" if unit == "%" else None)
+    subtitle = f"Enhet: {unit!s}" if unit and unit != "%" else ("Prosent" if unit == "%" else None)
     if share_of and subtitle:
         base_name = labels.get(share_of[1] if by_group else share_of[0]) or book.label(share_of[0])
-        subtitle += f". Andel: prosent av «{base_name}» i {ys[-1]}"
+        subtitle += f". Andel: prosent av «{base_name!s}» i {ys[-1]}"
     return _finish(
         df,
         id=id,
@@ -312,7 +305,7 @@ def tab_kpi(
     for ind in order:
         s = book.series(dataset, ind, group)
         d, ul = book.decimals(ind), book.unit_label(ind)
-        unit_suffix = "" if ul in ("%",) else f" ({ul})"
+        unit_suffix = "" if ul in ("%",) else f" ({ul!s})"
         rows[STUB].append(book.label(ind) + unit_suffix)
         rows["Målretning"].append(_direction_words(book.direction(ind)))
         for y in ys:
@@ -328,7 +321,7 @@ def tab_kpi(
         st = metrics.kpi_status(t, book.direction(ind), tolerance=0.5 * 10 ** (-td))
         statuses.append(st)
         rows["Status"].append(st.value.capitalize())
-        plain.append(f"{book.label(ind)}: {rows[trend_label][-1]} per år, {st.value}")
+        plain.append(f"{book.label(ind)!s}: {rows[trend_label][-1]} per år, {st.value}")
     df = pl.DataFrame(rows)
     gt = (
         GT(df, id=f"{id}-table")
@@ -369,14 +362,14 @@ def tab_profile(book: Book, dataset: str, *, id: str, title: str, indicators: Se
     plain = []
     for ind in indicators:
         d, ul = book.decimals(ind), book.unit_label(ind)
-        rows[STUB].append(book.label(ind) + ("" if ul == "%" else f" ({ul})"))
+        rows[STUB].append(book.label(ind) + ("" if ul == "%" else f" ({ul!s})"))
         vals = {g: book.value(dataset, ind, g, year) for g in COMPARATORS}
         for g in COMPARATORS:
             rows[names[g]].append(fmt_value(vals[g], d, ul))
         b, a = vals["kommunen"], vals["asss_snitt"]
         pc = metrics.pct_change(a, b) if a is not None and b is not None else None
         rows[diff_label].append("–" if pc is None else fmt_change_pct(pc, 1))
-        plain.append(f"{book.label(ind)}: Bærum {fmt_value(b, d, ul)}, snitt {fmt_value(a, d, ul)}")
+        plain.append(f"{book.label(ind)!s}: Bærum {fmt_value(b, d, ul)}, snitt {fmt_value(a, d, ul)}")
     df = pl.DataFrame(rows)
     return _finish(
         df,
@@ -407,14 +400,14 @@ def tab_cross(
     for y in ys:
         spanners[y] = []
         for ind in indicators:
-            col = f"{book.label(ind)} {y}"
+            col = f"{book.label(ind)!s} {y}"
             rows[col] = []
             spanners[y].append(col)
     for g in series_groups:
         rows[STUB].append(book.group_label(g))
         for y in ys:
             for ind in indicators:
-                rows[f"{book.label(ind)} {y}"].append(fmt_value(book.value(dataset, ind, g, y), book.decimals(ind), book.unit_label(ind)))
+                rows[f"{book.label(ind)!s} {y}"].append(fmt_value(book.value(dataset, ind, g, y), book.decimals(ind), book.unit_label(ind)))
     df = pl.DataFrame(rows)
     gt = GT(df, id=f"{id}-table").tab_header(title=f"{title}, {fmt_year_span(ys[0], ys[-1])}").tab_source_note(book.source_note(dataset))
     for y, cols in spanners.items():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from . import metrics
 from .book import Book, TextFigure
 from .fmt import NBSP, fmt_number, fmt_percent, fmt_unit
-from .outputs import Prose
+from .outputs import DataText, Prose
 
 __all__ = [
     "fmt_val",
@@ -98,10 +98,17 @@ def plural(n: float, singular: str, plural_form: str) -> str:
 
 
 def list_nb(items: Sequence[str]) -> str:
-    """``a``, ``a og b``, ``a, b og c``."""
+    """``a``, ``a og b``, ``a, b og c``.
+
+    A list of ``DataText`` (labels) is ``DataText`` again; in a mixed list the
+    ``DataText`` items are escaped first (``str.join`` would drop the mark).
+    """
     items = list(items)
     if not items:
         return ""
+    if all(isinstance(i, DataText) for i in items):
+        return DataText(list_nb([str(i) for i in items]))
+    items = [f"{i}" for i in items]
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " og " + items[-1]
@@ -186,7 +193,9 @@ def note_source_charts(book: Book, sections: Sequence[str], *, exclude: Sequence
     ]
     if not rows:
         return Prose("")
-    items = "\n".join(f"- **{r['title']}** (kapittel {r['section'].split(' ', 1)[-1]}): {r['what_it_shows']}" for r in rows)
+    items = "\n".join(
+        f"- **{DataText(r['title'])}** (kapittel {DataText(r['section'].split(' ', 1)[-1])}): {DataText(r['what_it_shows'])}" for r in rows
+    )
     return Prose(
         "::: {.callout-note}\n## Figurer i kilden uten tall\n"
         "Kildedokumentet viser disse figurene uten å oppgi tallene bak dem. Boken gjengir dem derfor ikke, "
