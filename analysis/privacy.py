@@ -11,18 +11,30 @@ are hidden. The rule:
    cells shown and the totals. Every row and every column is a *line* whose
    total is treated as known: a column's total is printed in the total row, and
    a row's total (all counts of one group) may be known from elsewhere, e.g. a
-   share together with the group's staff number. Two steps repeat until
-   nothing changes:
+   share together with the group's staff number (so is the total row's: the
+   grand total). Two steps repeat until nothing changes, then step c checks:
 
    a. a line with exactly one hidden cell gets a second one: the smallest cell
       shown in that line (non-zero cells first, the total row's cells last);
    b. several lines together can still pin a cell down. In the graph whose
       nodes are the rows and columns and whose edges are the hidden cells, that
       happens exactly when the cell lies on no cycle (it is a bridge). Such a
-      cell gets a partner: the smallest shown cell that closes a cycle through it.
+      cell gets a partner: the smallest shown cell that closes a cycle through it;
+   c. the exact check: integer programming (``scipy.optimize.milp``)
+      minimises and maximises every hidden cell over the non-negative integer
+      tables consistent with every shown cell and every known total.
+      Zeros can pin cells that no equation fixes: a line whose shown total is 0,
+      or whose shown cells already make up its total, holds only zeros in its
+      hidden cells. While a primary cell takes one value only, the shown cell
+      (with the cells steps a and b then add) that frees it at the least cost
+      is hidden as well, total row cells included: a total that pins is hidden.
+      Finally a complementary cell that still takes one value only is shown
+      again: it can be computed anyway, so showing it tells nothing new.
 
-   Afterwards no hidden cell is determined by the table's equations. Tables with
-   one count column have no row lines (a row's total is then its only cell).
+   Afterwards every hidden count takes at least two values. Tables with one
+   count column have no row lines (a row's total is then its only cell).
+   Without a total row the column totals count as known and cannot be hidden;
+   a table that no choice protects is refused (``ValueError``).
 3. **Derived cells.** A figure computed from counts (årsverk of the same
    persons, a share) is hidden when any count it is computed from is hidden.
 
@@ -31,7 +43,7 @@ Hidden cells show ``MARKER``, in the table and in its CSV, never the number.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -90,14 +102,21 @@ def suppress(
     key : the column naming the rows.
     counts : the columns holding counts of persons; rows and columns of these are the additive lines.
     total_row : the key of the total row (the column totals), if printed; its cells are chosen as
-        complementary cells only when nothing else is left.
+        complementary cells last (in step c, when a total pins a hidden count). Without it the column
+        totals count as known.
     threshold : smallest count shown (default ``config.PRIVACY_MIN_COUNT``, read at call time).
     derived : ``{column: count columns}``: a derived column and the counts of the same row it is
         computed from (the derived column need not be in ``table``).
 
     Returns
     -------
-    SuppressedTable : the hidden cells, by reason.
+    SuppressedTable : the hidden cells, by reason; every hidden count takes at least two non-negative
+        integer values consistent with the shown cells and the known totals.
+
+    Raises
+    ------
+    ValueError : duplicate keys, a negative or fractional count, or a table that no choice of hidden
+        cells protects (possible only without a total row).
     """
     n = config.PRIVACY_MIN_COUNT if threshold is None else int(threshold)
     rows = [str(r) for r in table[key].to_list()]
@@ -109,6 +128,8 @@ def suppress(
             if v is not None:
                 if v < 0:
                     raise ValueError(f"negative count {v} in row {r!r}, column {c!r}")
+                if v != int(v):
+                    raise ValueError(f"count {v} in row {r!r}, column {c!r} is not a whole number")
                 values[(r, c)] = float(v)
     pos = {cell: (rows.index(cell[0]), list(counts).index(cell[1])) for cell in values}
 
@@ -116,22 +137,101 @@ def suppress(
         """Complementary cells are taken in this order: outside the total row, non-zero, smallest, first."""
         return (cell[0] == total_row, values[cell] == 0, values[cell], pos[cell])
 
-    primary = {cell for cell, v in values.items() if 0 < v < n}
-    hidden = set(primary)
     two_way = len(counts) > 1
-    lines = [[(r, c) for c in counts if (r, c) in values] for r in rows] if two_way else []
-    lines += [[(r, c) for r in rows if (r, c) in values] for c in counts]
-    while True:
-        lone = next((ln for ln in lines if sum(cell in hidden for cell in ln) == 1 and len(ln) > 1), None)
-        if lone is not None:
-            hidden.add(min((cell for cell in lone if cell not in hidden), key=rank))
-            continue
-        partner = _bridge_partner(hidden, values, rank) if two_way else None
-        if partner is None:
+    lines: list[dict[Cell, int]] = [{(r, c): 1 for c in counts if (r, c) in values} for r in rows] if two_way else []
+    lines += [{(r, c): -1 if r == total_row else 1 for r in rows if (r, c) in values} for c in counts]
+    lines = [ln for ln in lines if ln]
+
+    def close(hidden: set[Cell]) -> set[Cell]:
+        """Steps a and b until nothing changes."""
+        hidden = set(hidden)
+        while True:
+            lone = next((ln for ln in lines if sum(cell in hidden for cell in ln) == 1 and len(ln) > 1), None)
+            if lone is not None:
+                hidden.add(min((cell for cell in lone if cell not in hidden), key=rank))
+                continue
+            partner = _bridge_partner(hidden, values, rank) if two_way else None
+            if partner is None:
+                return hidden
+            hidden.add(partner)
+
+    primary = {cell for cell, v in values.items() if 0 < v < n}
+    hidden = close(primary)
+    while pinned := _pinned(hidden, lines, values):
+        stuck = sorted(pinned & primary, key=rank)
+        if not stuck:
+            hidden -= pinned  # complementary cells that can be computed anyway
             break
-        hidden.add(partner)
+        hidden = _free(stuck[0], hidden, values, lines, close, rank)
     drv = {(r, d) for d, basis in (derived or {}).items() for r in rows if any((r, b) in hidden for b in basis)}
     return SuppressedTable(n, frozenset(primary), frozenset(hidden - primary), frozenset(drv))
+
+
+def _free(
+    cell: Cell,
+    hidden: set[Cell],
+    values: Mapping[Cell, float],
+    lines: Sequence[Mapping[Cell, int]],
+    close: Callable[[set[Cell]], set[Cell]],
+    rank: Callable[[Cell], tuple],
+) -> set[Cell]:
+    """``hidden`` with one more shown cell (and what steps a and b add to it): the cheapest choice that frees ``cell``.
+
+    Cost: whether ``cell`` still takes one value only, then the number of cells added, their sum, the first cell's rank.
+    When no choice frees ``cell`` alone, the cheapest is taken and the caller checks again (the hidden cells grow).
+    """
+    options = []
+    for extra in sorted(set(values) - hidden, key=rank):
+        trial = close(hidden | {extra})
+        added = trial - hidden
+        options.append(((bool(_pinned(trial, lines, values, only=[cell])), len(added), sum(values[x] for x in added), rank(extra)), trial))
+    if not options:
+        raise ValueError(f"the table cannot be protected: {cell} can be computed from the totals even with every cell hidden")
+    return min(options, key=lambda o: o[0])[1]
+
+
+def _pinned(
+    hidden: Collection[Cell], lines: Sequence[Mapping[Cell, int]], values: Mapping[Cell, float], only: Collection[Cell] | None = None
+) -> set[Cell]:
+    """The hidden cells (of ``only``, default all) that take one non-negative integer value only, given the shown cells and
+    every line's total.
+
+    Each line is ``{cell: coefficient}`` (+1 a part, -1 the total row's cell) with a known sum. Bounds of the sum of all
+    cells plus one bind no count (a row total bounds each cell of a two-way table; a one-column line with its total hidden
+    moves both by one), so every problem is bounded. The true table is a solution; every solution found counts.
+    """
+    if not hidden:
+        return set()
+    import numpy as np  # imported here: only a table with hidden cells needs them
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    var = sorted(hidden)
+    idx = {cell: j for j, cell in enumerate(var)}
+    used = [ln for ln in lines if any(cell in idx for cell in ln)]
+    a = np.zeros((len(used), len(var)))
+    b = np.zeros(len(used))
+    for i, ln in enumerate(used):
+        for cell, k in ln.items():
+            if cell in idx:  # the line's known sum less its shown cells: the hidden cells' true values
+                a[i, idx[cell]] = k
+                b[i] += k * values[cell]
+    seen = {cell: {round(values[cell])} for cell in var}
+    todo = [cell for cell in var if only is None or cell in only]
+    for cell in todo:
+        for sign in (1.0, -1.0):
+            if len(seen[cell]) > 1:
+                break
+            res = milp(
+                sign * np.eye(len(var))[idx[cell]],
+                constraints=LinearConstraint(a, b, b),
+                integrality=np.ones(len(var)),
+                bounds=Bounds(0, sum(values.values()) + 1),
+            )
+            if res.status != 0:
+                raise RuntimeError(f"integer programming failed for {cell}: {res.message}")
+            for other, x in zip(var, res.x, strict=True):
+                seen[other].add(round(x))
+    return {cell for cell in todo if len(seen[cell]) == 1}
 
 
 def _reach(start: tuple[str, str], edges: set[Cell]) -> set[tuple[str, str]]:

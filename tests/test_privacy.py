@@ -2,10 +2,17 @@
 
 The central test is an attacker's check written independently of the
 suppression code: it takes what a reader sees (the shown cells), assumes every
-row total and every column total is known (more than the book prints), solves
-the linear system for the hidden cells exactly (fractions) and enumerates
-non-negative integer solutions. A hidden cell is protected when more than one
-value is consistent with everything published; a second solution is a proof.
+row total (the total row's is the grand total) and every column total is known
+(more than the book prints; a column total is a cell of the total row, unknown
+only when that cell is hidden), and asks which non-negative integer values each
+hidden cell can take. A hidden cell is protected when more than one value is
+consistent with everything published; a second solution is a proof.
+
+Two forms of the check: ``feasible_values`` solves the linear system exactly
+(fractions) and enumerates the integer solutions (exhaustive, for small
+tables); ``integer_range`` finds each hidden cell's smallest and largest value
+by integer programming (``scipy.optimize.milp``), fast enough for many random
+tables. A test checks that the two agree.
 """
 
 import itertools
@@ -13,8 +20,10 @@ import random
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 import analysis as va
 from analysis import config
@@ -107,6 +116,49 @@ def feasible_values(values, hidden, rows, cols, total_row=None, radius: int | No
     return seen
 
 
+def _milp_problem(values, hidden, rows, cols, total_row):
+    """The hidden cells and ``minimise(j, sign)``: the solution vector minimising ``sign`` × the ``j``-th hidden cell."""
+    unknown, eqs = _equations(values, hidden, rows, cols, total_row)
+    a = np.array([[float(k) for k in coef] for coef, _ in eqs])
+    b = np.array([float(rhs) for _, rhs in eqs])
+    assert np.allclose(a @ [values[cell] for cell in unknown], b), "the true table must be a solution"
+    cap = sum(values.values()) + 1  # no count exceeds the sum of all cells: every problem is bounded
+
+    def minimise(j: int, sign: float) -> list[int]:
+        res = milp(
+            sign * np.eye(len(unknown))[j], constraints=LinearConstraint(a, b, b), integrality=np.ones(len(unknown)), bounds=Bounds(0, cap)
+        )
+        assert res.status == 0, f"{unknown[j]}: {res.message}"
+        return [round(x) for x in res.x]
+
+    return unknown, minimise
+
+
+def integer_range(values, hidden, rows, cols, total_row=None) -> dict:
+    """``{hidden cell: (smallest, largest)}`` over the non-negative integer tables consistent with what is published."""
+    unknown, minimise = _milp_problem(values, hidden, rows, cols, total_row)
+    return {cell: (minimise(j, 1.0)[j], minimise(j, -1.0)[j]) for j, cell in enumerate(unknown)}
+
+
+def integer_pinned(values, hidden, rows, cols, total_row=None) -> set:
+    """Hidden cells with one consistent integer value only: as ``integer_range``, but each solution found counts for every
+    cell (the true table is one), so a cell already seen with two values needs no problem of its own."""
+    unknown, minimise = _milp_problem(values, hidden, rows, cols, total_row)
+    seen = [{values[cell]} for cell in unknown]
+    for j in range(len(unknown)):
+        for sign in (1.0, -1.0):
+            if len(seen[j]) == 1:
+                for s, x in zip(seen, minimise(j, sign), strict=True):
+                    s.add(x)
+    return {cell for cell, s in zip(unknown, seen, strict=True) if len(s) == 1}
+
+
+def assert_integer_protected(values, hidden, rows, cols, total_row=None):
+    """Every hidden cell takes at least two non-negative integer values consistent with the shown cells and all totals."""
+    pinned = integer_pinned(values, hidden, rows, cols, total_row)
+    assert not pinned, f"{sorted(pinned)} can be recovered: one value only is consistent with the published figures"
+
+
 def cells(df: pl.DataFrame, key: str, cols) -> tuple[dict, list[str]]:
     rows = df[key].to_list()
     return {(r, c): int(v) for c in cols for r, v in zip(rows, df[c].to_list(), strict=True)}, rows
@@ -118,6 +170,7 @@ def assert_protected(values, hidden, rows, cols, total_row=None):
     for cell, vs in feas.items():
         assert values[cell] in vs, f"the true value of {cell} must be a solution"
         assert len(vs) > 1, f"{cell} can be recovered: the only value consistent with the published figures is {vs}"
+    assert_integer_protected(values, hidden, rows, cols, total_row)  # every solution, not only those near the true table
 
 
 # -- the checker has teeth ----------------------------------------------------------------------------------------------------------
@@ -147,6 +200,83 @@ def test_line_rule_alone_can_leave_a_cell_recoverable():
     fixed = linearly_determined(values, lines_only, rows, list(ALDER), "Totalt")
     assert {("Enhet R", "under_30"), ("Enhet R", "30_39")} <= fixed
     assert feasible_values(values, lines_only, rows, list(ALDER), "Totalt")[("Enhet R", "under_30")] == {2}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_integer_range_agrees_with_exhaustive_search(seed):
+    """On small SYNTHETIC tables with random hidden cells, integer programming finds the same extremes as enumeration."""
+    rnd = random.Random(1000 + seed)
+    cols = [f"c{j}" for j in range(rnd.randint(2, 3))]
+    rows = [f"r{i}" for i in range(rnd.randint(2, 3))]
+    data = {c: [rnd.choice([0, 0, 1, 2, 3, 4]) for _ in rows] for c in cols}
+    values = {(r, c): v for c in cols for r, v in zip(rows, data[c], strict=True)}
+    values |= {("T", c): sum(data[c]) for c in cols}
+    hidden = set(rnd.sample(sorted(values), rnd.randint(2, len(values))))
+    exact = feasible_values(values, hidden, [*rows, "T"], cols, "T")
+    assert integer_range(values, hidden, [*rows, "T"], cols, "T") == {cell: (min(v), max(v)) for cell, v in exact.items()}
+    assert integer_pinned(values, hidden, [*rows, "T"], cols, "T") == {cell for cell, v in exact.items() if len(v) == 1}
+
+
+# -- the two tables that leaked under integer feasibility (regression) ------------------------------------------------------------
+
+LEAKS = {
+    # column "kvinner" is all zeros and its shown total is 0: the zeros hidden next to L's and M's small counts are pinned
+    # to 0, and the row totals then give the small counts away
+    "SYNTHETIC_nullsum.csv": {("Enhet L", "menn"): 2, ("Enhet L", "kvinner"): 0, ("Enhet M", "menn"): 4, ("Enhet M", "kvinner"): 0},
+    # column "kvinner": the shown cell (O, 9) is the whole column total, so its hidden cells are 0 and P's 1 follows
+    "SYNTHETIC_restnull.csv": {("Enhet N", "menn"): 5, ("Enhet N", "kvinner"): 0, ("Enhet P", "menn"): 1, ("Enhet P", "kvinner"): 0},
+}
+"""Each table and the cells the earlier rule hid in it, with the one value an attacker finds for each."""
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS))
+def test_the_earlier_hidden_cells_are_pinned_by_integer_feasibility(name):
+    """The checker has teeth: the earlier choice is no linear leak, yet non-negativity leaves one value per cell."""
+    values, rows = cells(load(name), "enhet", KJONN)
+    hidden = set(LEAKS[name])
+    assert linearly_determined(values, hidden, rows, list(KJONN), "Totalt") == set()
+    assert feasible_values(values, hidden, rows, list(KJONN), "Totalt") == {cell: {v} for cell, v in LEAKS[name].items()}
+    assert all(integer_range(values, hidden, rows, list(KJONN), "Totalt")[cell] == (v, v) for cell, v in LEAKS[name].items())
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS))
+def test_the_leaking_tables_are_protected(name):
+    df = load(name)
+    st = suppress(df, key="enhet", counts=KJONN, total_row="Totalt", threshold=5)
+    values, rows = cells(df, "enhet", KJONN)
+    assert st.primary == {cell for cell, v in values.items() if 0 < v < 5}
+    hidden = set(st.hidden)
+    assert set(feasible_values(values, hidden, rows, list(KJONN), "Totalt")) == hidden
+    assert all(len(vs) > 1 for vs in feasible_values(values, hidden, rows, list(KJONN), "Totalt").values()), "exhaustive"
+    assert_integer_protected(values, hidden, rows, list(KJONN), "Totalt")
+
+
+def test_a_total_that_pins_is_hidden():
+    """In the zero column both totals must go: with the shown total 0 the column's hidden cells are 0, and the grand total
+    gives one total row cell from the other."""
+    st = suppress(load("SYNTHETIC_nullsum.csv"), key="enhet", counts=KJONN, total_row="Totalt", threshold=5)
+    assert {("Totalt", "menn"), ("Totalt", "kvinner")} <= st.complementary
+
+
+def test_a_table_that_cannot_be_protected_is_refused():
+    """Without a total row every column total is taken as known: a zero column then pins every cell of it, and a small
+    count whose row has only zeros besides cannot be hidden by any choice."""
+    df = load("SYNTHETIC_nullsum.csv").filter(pl.col("enhet") != "Totalt")
+    values, rows = cells(df, "enhet", KJONN)
+    assert integer_range(values, set(values), rows, list(KJONN))[("Enhet L", "menn")] == (2, 2), "even hiding everything"
+    with pytest.raises(ValueError, match="cannot be protected"):
+        suppress(df, key="enhet", counts=KJONN, threshold=5)
+
+
+def test_a_hidden_cell_that_is_computable_anyway_is_shown():
+    """Steps a and b first hide the zeros of column c0 (the only other cells of its lines); its shown total 0 pins them
+    to 0 whatever else is hidden, so they protect nothing and are shown; every cell still hidden takes two values."""
+    df = pl.DataFrame({"g": ["r0", "r1", "T"], "c0": [0, 0, 0], "c1": [3, 0, 3], "c2": [9, 4, 13]})
+    st = suppress(df, key="g", counts=["c0", "c1", "c2"], total_row="T", threshold=5)
+    assert st.primary == {("r0", "c1"), ("T", "c1"), ("r1", "c2")}
+    assert not any(st.is_hidden(g, "c0") for g in ("r0", "r1", "T"))
+    values, rows = cells(df, "g", ["c0", "c1", "c2"])
+    assert_integer_protected(values, set(st.hidden), rows, ["c0", "c1", "c2"], "T")
 
 
 # -- the rule on the SYNTHETIC tables ---------------------------------------------------------------------------------------------
@@ -226,11 +356,13 @@ def test_bad_input_is_refused():
         suppress(pl.DataFrame({"g": ["A", "T"], "n": [-1, 4]}), key="g", counts=["n"])
     with pytest.raises(ValueError, match="duplicate"):
         suppress(pl.DataFrame({"g": ["A", "A"], "n": [1, 4]}), key="g", counts=["n"])
+    with pytest.raises(ValueError, match="whole number"):
+        suppress(pl.DataFrame({"g": ["A", "T"], "n": [1.5, 4.0]}), key="g", counts=["n"])
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_tables_leave_no_hidden_cell_determined(seed):
-    """SYNTHETIC random tables (2–4 count columns, many small counts): no hidden cell is a linear function of what is shown."""
+    """SYNTHETIC random tables (2–4 count columns, many small counts): no hidden cell is fixed by what is shown."""
     rnd = random.Random(seed)
     cols = [f"c{j}" for j in range(rnd.randint(2, 4))]
     rows = [f"r{i}" for i in range(rnd.randint(3, 6))]
@@ -241,6 +373,55 @@ def test_random_tables_leave_no_hidden_cell_determined(seed):
     values, all_rows = cells(df, "g", cols)
     assert {c for c, v in values.items() if 0 < v < 5} <= st.hidden
     assert linearly_determined(values, set(st.hidden), all_rows, cols, "T") == set()
+    assert_integer_protected(values, set(st.hidden), all_rows, cols, "T")
+
+
+def _random_table(rnd: random.Random, shape: tuple[int, int], total: bool) -> pl.DataFrame:
+    """A SYNTHETIC table of ``shape`` (groups × count columns): many zeros and counts below the threshold."""
+    rows, cols = [f"r{i}" for i in range(shape[0])], [f"c{j}" for j in range(shape[1])]
+    data = {c: [rnd.choice([0, 0, 0, 1, 2, 3, 4, rnd.randint(5, 12)]) for _ in rows] for c in cols}
+    if total:
+        return pl.DataFrame({"g": [*rows, "T"], **{c: [*v, sum(v)] for c, v in data.items()}})
+    return pl.DataFrame({"g": rows, **data})
+
+
+SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_random_small_tables_with_zeros_are_protected_under_integer_feasibility(shape):
+    """SYNTHETIC random 2×2 … 3×3 tables with a total row and many zeros: every hidden count takes at least two values."""
+    rnd, leaks = random.Random(f"{shape}"), []
+    for _ in range(40):
+        df = _random_table(rnd, shape, total=True)
+        cols = df.columns[1:]
+        st = suppress(df, key="g", counts=cols, total_row="T", threshold=5)
+        values, rows = cells(df, "g", cols)
+        assert {c for c, v in values.items() if 0 < v < 5} == st.primary <= st.hidden
+        leaks += [(df.rows(), cell) for cell in sorted(integer_pinned(values, set(st.hidden), rows, cols, "T"))]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_random_small_tables_without_a_total_row_are_protected_or_refused(shape):
+    """Without a total row the column totals are known and cannot be hidden: a table is either protected, or refused
+    and then no suppression at all could protect it (hiding every cell still pins a small count)."""
+    rnd, refused = random.Random(f"no total {shape}"), 0
+    for _ in range(20):
+        df = _random_table(rnd, shape, total=False)
+        cols = df.columns[1:]
+        values, rows = cells(df, "g", cols)
+        try:
+            st = suppress(df, key="g", counts=cols, threshold=5)
+        except ValueError as e:
+            assert "cannot be protected" in str(e)
+            everything = integer_range(values, set(values), rows, cols)
+            assert any(everything[c][0] == everything[c][1] for c, v in values.items() if 0 < v < 5)
+            refused += 1
+            continue
+        assert {c for c, v in values.items() if 0 < v < 5} <= st.hidden
+        assert_integer_protected(values, set(st.hidden), rows, cols)
+    assert refused < 20, "some tables are protected"
 
 
 # -- the real minority table --------------------------------------------------------------------------------------------------------
