@@ -8,8 +8,10 @@
     virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   an Excel template for a new year
     virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
 
-Exit codes: 0 success, 1 invalid data, 2 usage error, 3 a chapter failed,
-4 Quarto is not installed, 5 Quarto failed.
+Exit codes: 0 success, 1 invalid data, 2 usage error (also ``run``/``build``
+for a year some datasets have no figures for, named before anything runs),
+3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 70 internal
+error (one line on the terminal; the traceback is written to a log file).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ EXIT_DATA = 1
 EXIT_CHAPTER = 3
 EXIT_NO_QUARTO = 4
 EXIT_QUARTO_FAILED = 5
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+"""An unexpected exception (a bug, not an input problem): one line, the traceback in a log file."""
 
 app = typer.Typer(
     help="Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF.",
@@ -45,6 +50,52 @@ def _main() -> None:
 DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="Folder with datapackage.yaml and the CSV files.", show_default=True)]
 
 
+def _print_problems(problems: list) -> None:
+    """Every problem, at most a few lines per file and kind (then how many more)."""
+    from .data import problem_key
+    from .intake import capped_lines
+
+    for line in capped_lines(problems, problem_key):
+        err_console.print(line, markup=False)
+
+
+def _check_year(year: int, data_dir: Path) -> None:
+    """Exit 2 before anything runs when some dataset has no figure for ``year`` or earlier.
+
+    A chapter shows a dataset up to the reporting year; a dataset whose figures
+    all lie after it would leave tables and sentences with nothing to show.
+    Datasets that begin in the latest data year (a breakdown new that year) are
+    not required: the chapters say they are not available for earlier years.
+    """
+    import csv
+
+    from .data import observation_names, read_descriptor, resource
+
+    descriptor = read_descriptor(data_dir)
+    spans: dict[str, tuple[int, int]] = {}
+    for name in observation_names(descriptor):
+        with (data_dir / resource(descriptor, name)["path"]).open(encoding="utf-8", newline="") as fh:
+            years = [int(r["year"]) for r in csv.DictReader(fh)]
+        if years:
+            spans[name] = (min(years), max(years))
+    if not spans:
+        return
+    latest = max(hi for _, hi in spans.values())
+    required = {n: s for n, s in spans.items() if s[0] < latest}
+    lacking = {n: s for n, s in required.items() if s[0] > year}
+    if not lacking:
+        return
+    first = min(lo for lo, _ in spans.values())
+    start = max(lo for lo, _ in required.values())
+    listed = ", ".join(f"{n} ({lo}–{hi})" if lo != hi else f"{n} ({lo})" for n, (lo, hi) in sorted(lacking.items()))
+    err_console.print(
+        f"[bold red]cannot run for {year}[/]: {len(lacking)} dataset(s) have no figures for {year} or earlier: {listed}. "
+        f"The data cover {first}–{latest}; every dataset has figures from {start}: choose --year {start} or later. Nothing was run.",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_USAGE)
+
+
 def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from .consistency import Status, run_all
@@ -53,8 +104,7 @@ def _report_validation(data_dir: Path) -> bool:
     problems = validate_data(data_dir)
     if problems:
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir}:[/]")
-        for p in problems:
-            err_console.print(f"  - {p}", markup=False)
+        _print_problems(problems)
         return False
     descriptor = read_descriptor(data_dir)
     names = observation_names(descriptor)
@@ -233,9 +283,9 @@ def run(
     problems = validate_data(data_dir or config.DATA_DIR)
     if problems:
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
-        for p in problems:
-            err_console.print(f"  - {p}", markup=False)
+        _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
+    _check_year(year, data_dir or config.DATA_DIR)
     _run(year, names, force, data_dir, jobs)
 
 
@@ -266,6 +316,7 @@ def build(
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
+    _check_year(year, data_dir or config.DATA_DIR)
     if find_quarto() is None:
         err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
@@ -284,7 +335,12 @@ def preview(
     """
     from .preview import build_preview
 
-    pages = build_preview(config.BOOK_DIR, out)
+    try:
+        pages = build_preview(config.BOOK_DIR, out)
+    except OSError as exc:
+        msg = f"error: cannot write the preview into {out}: {exc.strerror or exc}; choose another folder with --out"
+        err_console.print(msg, markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     if not pages:
         err_console.print("no executed chapters in book/: run `virksomhetsanalyse run` first")
         raise typer.Exit(EXIT_CHAPTER)
@@ -294,6 +350,74 @@ def preview(
 from .cli_data import register as _register_data_commands  # noqa: E402  (template, import)
 
 _register_data_commands(app)
+
+
+def _log_path(command: str) -> Path:
+    """A new log file for an internal error: under .build/logs/, else the system's temp folder."""
+    import tempfile
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    for folder in (config.STATE_DIR / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"virksomhetsanalyse-{command}-{stamp}.log"
+            path.touch()
+            return path
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir()) / f"virksomhetsanalyse-{command}-{stamp}.log"
+
+
+def _passed_exceptions() -> tuple[type[BaseException], ...]:
+    """Exceptions that are the CLI's own control flow (exit codes, usage errors), never internal errors."""
+    from typer.exceptions import TyperException  # the base of typer's usage errors (BadParameter, ...)
+
+    passed: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort, TyperException, SystemExit)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - typer without a separate click
+        return passed
+    return (*passed, click.exceptions.Exit, click.exceptions.Abort, click.ClickException)
+
+
+def _guarded(callback, command: str):
+    """Run a command; an unexpected exception becomes one line and exit 70, its traceback goes to a log file."""
+    import functools
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        passed = _passed_exceptions()
+        try:
+            return callback(*args, **kwargs)
+        except passed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the point: no traceback reaches the user
+            import traceback
+
+            log = _log_path(command)
+            try:
+                log.write_text(traceback.format_exc(), encoding="utf-8")
+                where = str(log)
+            except OSError:
+                where = "(could not write the log)"
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            err_console.print(f"internal error in {command}: {type(exc).__name__}: {first}; full log written to {where}", markup=False)
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def _guard_commands(typer_app: typer.Typer) -> None:
+    """Wrap every registered command with ``_guarded`` (once)."""
+    for info in typer_app.registered_commands:
+        if info.callback is not None and not getattr(info.callback, "_guarded", False):
+            name = info.name or info.callback.__name__.rstrip("_").replace("_", "-")
+            info.callback = _guarded(info.callback, name)
+            info.callback._guarded = True
+
+
+_guard_commands(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

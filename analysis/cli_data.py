@@ -66,9 +66,34 @@ def template(
 
 
 def _print_rejected(path: Path, problems: list) -> None:
+    from .importer import problem_key
+    from .intake import capped_lines
+
     err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {path.name}; nothing was written:")
-    for p in problems:
-        err_console.print(f"  - {p}", markup=False)
+    for line in capped_lines(problems, problem_key):
+        err_console.print(line, markup=False)
+
+
+def _print_warnings(warnings: list) -> None:
+    from .importer import problem_key
+    from .intake import capped_lines
+
+    for line in capped_lines(warnings, problem_key, prefix="warning: "):
+        err_console.print(line, markup=False)
+
+
+def _check_dataset_name(dataset: str, data_dir: Path) -> None:
+    """Exit 2 with "unknown dataset 'x'; did you mean y?" when ``dataset`` is not an observation dataset."""
+    from .data import DataError, observation_names, read_descriptor
+    from .template import unknown_dataset_message
+
+    try:
+        names = observation_names(read_descriptor(data_dir))
+    except DataError:
+        return  # reported by the import itself
+    if dataset not in names:
+        err_console.print(f"error: {unknown_dataset_message(dataset, names)}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
 
 
 def import_(
@@ -105,14 +130,18 @@ def import_(
     if dataset and file.suffix.lower() != ".csv":
         err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)
         raise typer.Exit(EXIT_USAGE)
+    if dataset:
+        _check_dataset_name(dataset, data_dir)
     try:
         plan = plan_import(file, data_dir, replace=replace, dataset=dataset)
+        _print_warnings(plan.warnings)
         if plan.changes:
             console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
             for line in change_lines(plan):
                 console.print(f"  {line}", markup=False)
         files = apply_import(plan, data_dir, dry_run=dry_run)
     except ImportRejected as exc:
+        _print_warnings(exc.warnings)
         _print_rejected(file, exc.problems)
         raise typer.Exit(EXIT_REJECTED) from exc
     except DataError as exc:

@@ -7,8 +7,11 @@ value inside its unit's range, references between files). Every problem names
 the file, the row (counted as in a spreadsheet: the header is row 1) and the
 column.
 
-Loaders (``load_observations``, ``load_table``) validate the package once per
-process and data state, then read with polars.
+Loaders (``load_observations``, ``load_table``, ``load_checks``) validate the
+package once per process and data state, then read with polars. They, and
+``read_descriptor``, record every file they read with the SHA-256 of the bytes
+read (``reads``; appended to the file ``$VIRKSOMHETSANALYSE_READS`` when set):
+the build's record of what a chapter actually read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import io
+import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +36,7 @@ from .config import CHECKS_FILE, DATA_DIR, DESCRIPTOR, STATE_DIR
 __all__ = [
     "Problem",
     "DataError",
+    "problem_key",
     "read_descriptor",
     "observation_names",
     "resource",
@@ -38,6 +45,9 @@ __all__ = [
     "load_observations",
     "load_table",
     "load_checks",
+    "READS_ENV",
+    "reads",
+    "clear_reads",
     "value_decimals",
     "fingerprint",
 ]
@@ -71,9 +81,16 @@ class DataError(Exception):
     """Raised when ``data/`` is not valid; carries every problem found."""
 
     def __init__(self, problems: Iterable[Problem]):
+        from .intake import capped_lines
+
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        lines = "\n".join(capped_lines(self.problems, problem_key))
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
+
+
+def problem_key(p: Problem) -> tuple[str, str]:
+    """What problems are grouped (and capped) by when printed: file and kind."""
+    return (p.file, p.kind)
 
 
 def _display(data_dir: Path, name: str) -> str:
@@ -87,18 +104,21 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
         raise DataError([Problem(_display(Path(data_dir), DESCRIPTOR), None, None, "file not found", "missing-file")])
     st = path.stat()
     try:
-        return copy.deepcopy(_parse_yaml(str(path.resolve()), st.st_size, st.st_mtime_ns))
+        parsed, sha = _parse_yaml(str(path.resolve()), st.st_size, st.st_mtime_ns)
     except yaml.YAMLError as exc:
         raise DataError([Problem(_display(Path(data_dir), DESCRIPTOR), None, None, f"not valid YAML: {exc}", "descriptor")]) from exc
+    _record_read("datapackage", path, sha)
+    return copy.deepcopy(parsed)
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=16)
-def _parse_yaml(path: str, size: int, mtime_ns: int) -> dict:
-    """Parse a YAML file once per file state (the descriptor is read by every loader)."""
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+def _parse_yaml(path: str, size: int, mtime_ns: int) -> tuple[dict, str]:
+    """Parse a YAML file once per file state (the descriptor is read by every loader); also the SHA-256 of the bytes parsed."""
+    data = Path(path).read_bytes()
+    return yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER), hashlib.sha256(data).hexdigest()  # noqa: S506 - a safe loader
 
 
 def observation_names(descriptor: dict) -> list[str]:
@@ -209,6 +229,9 @@ def _translate(data_dir: Path, res: dict, err) -> Problem:
     if t == "type-error":
         s = "" if cell is None else str(cell)
         ftype = getattr(err, "field_type", "") or ""
+        if not ftype:
+            m = re.search(r'type is "(\w+)', err.note or "")
+            ftype = m.group(1) if m else "a value of the column's type"
         expected = {"integer": "a whole number", "number": "a number (like 1422.3)", "boolean": "true or false"}.get(ftype, ftype)
         return Problem(file, row, field, f"expected {expected}, found '{s}'", "wrong-type")
     if t == "constraint-error":
@@ -321,6 +344,8 @@ def _semantic_problems(data_dir: Path, descriptor: dict, broken: set[str]) -> li
         obs[name] = keys
 
     def ref_problem(file: str, row: int, dataset: str, ind: str, grp: str, year: int, why: str) -> Problem | None:
+        if dataset in broken:
+            return None  # that file's own errors are reported; no cascade of false "unknown dataset" lines
         if dataset not in obs:
             return Problem(file, row, "dataset", f"unknown dataset '{dataset}'", "unknown-id")
         if (year, ind, grp) not in obs[dataset]:
@@ -393,7 +418,16 @@ def validate_data(data_dir: Path = DATA_DIR) -> list[Problem]:
         descriptor = read_descriptor(data_dir)
     except DataError as exc:
         return exc.problems
-    problems = list(dict.fromkeys(_frictionless_problems(data_dir, descriptor)))  # one row's errors may repeat
+    from .intake import file_problems
+
+    own, skip, cells = file_problems(data_dir, descriptor, Problem, _display)
+    schema_problems = [
+        p
+        for p in dict.fromkeys(_frictionless_problems(data_dir, descriptor))  # one row's errors may repeat
+        if p.file not in skip and (p.file, p.row, p.column) not in cells and p.kind != "encoding-error"
+    ]
+    order = {_display(data_dir, r.get("path", r["name"])): i for i, r in enumerate(descriptor["resources"])}
+    problems = sorted(own + schema_problems, key=lambda p: order.get(p.file, len(order)))  # stable: by file, rows in order
     broken = set()
     for r in descriptor["resources"]:
         file = _display(data_dir, r.get("path", r["name"]))
@@ -436,7 +470,55 @@ def ensure_valid(data_dir: Path = DATA_DIR) -> None:
         raise DataError(problems)
 
 
+# --------------------------------------------------------------------------- read record
+# What this process read through the loaders below (and ``read_descriptor``): the build keys each
+# chapter on it (``analysis.build``), so a chapter runs again exactly when a file it read has changed.
+
+READS_ENV = "VIRKSOMHETSANALYSE_READS"
+"""When set (the build sets it for each chapter's run), every read is also appended to this file as one JSON line."""
+
+CHANGED_DURING_READS = "changed-during-run"
+"""Recorded instead of a hash when one process read two different versions of a file (it never matches a file)."""
+
+_READS: dict[str, dict] = {}
+
+
+def _record_read(name: str, path: Path, sha256: str | None) -> None:
+    """Note that resource ``name`` was read from ``path`` with these bytes (``None``: the file does not exist)."""
+    key = str(Path(path).resolve())
+    seen = _READS.get(key)
+    if seen is not None and seen["sha256"] in (sha256, CHANGED_DURING_READS):
+        return
+    entry = {"name": name, "path": key, "sha256": sha256 if seen is None else CHANGED_DURING_READS}
+    _READS[key] = entry
+    log = os.environ.get(READS_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:  # at once, line by line: the record survives a kernel that dies
+            fh.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
+def _read_recorded(name: str, path: Path) -> bytes:
+    """The bytes of a resource's file, recorded with their hash."""
+    data = Path(path).read_bytes()
+    _record_read(name, path, hashlib.sha256(data).hexdigest())
+    return data
+
+
+def reads() -> list[dict]:
+    """Every file this process read through the loaders: ``{"name", "path", "sha256"}``, sorted by path."""
+    return [dict(_READS[k]) for k in sorted(_READS)]
+
+
+def clear_reads() -> None:
+    """Forget the read record (tests)."""
+    _READS.clear()
+
+
 # --------------------------------------------------------------------------- loading
+
+
+def _read_csv_strings(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(io.BytesIO(data), infer_schema=False, encoding="utf8")
 
 
 def _with_decimals(df: pl.DataFrame, column: str = "value") -> pl.DataFrame:
@@ -458,7 +540,7 @@ def load_observations(name: str, data_dir: Path = DATA_DIR, *, until: int | None
     data_dir = Path(data_dir)
     ensure_valid(data_dir)
     res = resource(read_descriptor(data_dir), name)
-    df = _with_decimals(_read_strings(data_dir / res["path"])).with_columns(pl.col("year").cast(pl.Int64))
+    df = _with_decimals(_read_csv_strings(_read_recorded(name, data_dir / res["path"]))).with_columns(pl.col("year").cast(pl.Int64))
     if until is not None:
         df = df.filter(pl.col("year") <= until)
     return df.sort(["indicator", "group", "year"])
@@ -475,7 +557,7 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pl.DataFrame:
     data_dir = Path(data_dir)
     ensure_valid(data_dir)
     res = resource(read_descriptor(data_dir), name)
-    df = _read_strings(data_dir / res["path"])
+    df = _read_csv_strings(_read_recorded(name, data_dir / res["path"]))
     fields = res["schema"]["fields"]
     casts = []
     for f in fields:
@@ -495,4 +577,7 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pl.DataFrame:
 def load_checks(data_dir: Path = DATA_DIR) -> list[dict]:
     """The linear identities of ``checks.yaml``."""
     path = Path(data_dir) / CHECKS_FILE
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
+    if not path.exists():
+        _record_read("checks", path, None)  # recorded too: the file appearing changes the result
+        return []
+    return yaml.safe_load(_read_recorded("checks", path).decode("utf-8")) or []

@@ -47,7 +47,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .data import OBS_COLUMNS, ensure_valid, observation_names, read_descriptor, resource, validate_data
-from .template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, Lookups, SheetLayout, Unit, layouts, read_lookups
+from .intake import PLACEHOLDERS, SIG_DIGITS, capped_lines, significant_digits, thousands
+from .template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, Lookups, RowLayout, SheetLayout, Unit, layouts, read_lookups
 
 __all__ = [
     "ImportProblem",
@@ -100,10 +101,16 @@ class ImportProblem:
 class ImportRejected(Exception):
     """The input was refused; carries every problem found. Nothing was written."""
 
-    def __init__(self, problems: Iterable[ImportProblem]):
+    def __init__(self, problems: Iterable[ImportProblem], warnings: Iterable[ImportProblem] = ()):
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        self.warnings = list(warnings)
+        lines = "\n".join(capped_lines(self.problems, problem_key))
         super().__init__(f"{len(self.problems)} problem(s); nothing was written:\n{lines}")
+
+
+def problem_key(p: ImportProblem) -> tuple[str, str]:
+    """What problems are grouped (and capped) by when printed: sheet or file, and kind."""
+    return (p.where, p.kind)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -152,6 +159,12 @@ def parse_text(text: str) -> Parsed | None:
     m = _PERCENT.fullmatch(s)
     body = m.group("body").strip(_SPACES) if m else s
     n = _NUMBER.fullmatch(body)
+    if not n and s.lower() in PLACEHOLDERS:
+        raise NumberError(
+            f"expected a number, found '{text}'; a missing figure is simply an empty cell: clear the cell (nothing is written for it, "
+            "and the figure can come in a later import)",
+            "missing-figure",
+        )
     if not n:
         hint = "; leave the cell empty if the figure is not available yet" if not any(ch.isdigit() for ch in s) else ""
         raise NumberError(f"expected a number (like 1 163,5 or 12,8 %), found text '{text}'{hint}", "text")
@@ -255,6 +268,11 @@ class InputSheet:
     rows: list[list[Cell]]
     problems: list[ImportProblem] = field(default_factory=list)
     year: int | None = None
+    hidden: bool = False
+    merged: list[str] = field(default_factory=list)
+    """Merged cell ranges (``K4:K5``)."""
+    too_long: bool = False
+    """More rows with content than ``MAX_ROWS``: refused as a whole, its cells are not checked."""
 
 
 def _cell_text(cell: Cell | None) -> str:
@@ -271,43 +289,115 @@ def _meta(wb) -> tuple[int | None, dict[str, str]]:
     if META_SHEET not in wb.sheetnames:
         return None, {}
     rows = [[c for c in r] for r in wb[META_SHEET].iter_rows(values_only=True)]
-    year = next((r[1] for r in rows if r and r[0] == "year"), None)
-    start = next((i for i, r in enumerate(rows) if r and r[0] == "sheet"), len(rows))
-    mapping = {str(r[0]): str(r[1]) for r in rows[start + 1 :] if r and r[0] and r[1]}
+    rows = [list(r) + [None, None] for r in rows]
+    year = next((r[1] for r in rows if r[0] == "year"), None)
+    start = next((i for i, r in enumerate(rows) if r[0] == "sheet"), len(rows))
+    mapping = {str(r[0]): str(r[1]) for r in rows[start + 1 :] if r[0] and r[1]}
     return (int(year) if year is not None else None), mapping
 
 
-def _sheet_cells(ws_values, ws_formulas) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
-    max_row, max_col = ws_values.max_row, ws_values.max_column
-    pairs = zip(
-        ws_values.iter_rows(min_row=1, max_row=max_row, max_col=max_col),
-        ws_formulas.iter_rows(min_row=1, max_row=max_row, max_col=max_col),
-        strict=True,
+MAX_ROWS = 2000
+"""Most rows with content a sheet (or CSV file) may have below its header; the largest dataset has far fewer."""
+
+
+def _too_long(where: str) -> ImportProblem:
+    msg = (
+        f"expected at most {thousands(MAX_ROWS)} rows below the header (one per indicator and group of the template), "
+        f"found more; new rows are added in data/, not in the template: make a new template and copy the figures into it. "
+        "The sheet was not checked further"
     )
+    return ImportProblem(where, None, msg, "too-many-rows")
+
+
+def _has_content(cells) -> bool:
+    return any(c.value is not None for c in cells)
+
+
+def _sheet_cells(ws_values, ws_formulas, sheet: InputSheet) -> None:
+    """The cells of a read-only sheet into ``sheet.rows``; stops after ``MAX_ROWS`` rows with content."""
+    content = 0
+    pairs = zip(ws_values.iter_rows(min_row=1), ws_formulas.iter_rows(min_row=1), strict=False)
     for r, (vals, forms) in enumerate(pairs, start=1):
         row = []
-        for c, (v, f) in enumerate(zip(vals, forms, strict=True), start=1):
+        for c, (v, f) in enumerate(zip(vals, forms, strict=False), start=1):
             formula = None
-            if f.data_type == "f":
+            if getattr(f, "data_type", None) == "f":
                 formula = f.value if isinstance(f.value, str) else str(getattr(f.value, "text", f.value))
-            row.append(Cell(f"{get_column_letter(c)}{r}", v.value, v.number_format, formula))
-        rows.append(row)
-    return rows
+            row.append(Cell(f"{get_column_letter(c)}{r}", v.value, getattr(v, "number_format", None), formula))
+        if r > 1 and (_has_content(row) or any(c.formula for c in row)):
+            content += 1
+            if content > MAX_ROWS:
+                sheet.too_long = True
+                sheet.problems.append(_too_long(sheet.where))
+                return
+        sheet.rows.append(row)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(path: Path, ws) -> list[str]:
+    """The merged cell ranges of a read-only sheet (openpyxl does not read them in read-only mode)."""
+    member = getattr(ws, "_worksheet_path", None)
+    if not member:
+        return []
+    with zipfile.ZipFile(path) as z:
+        data = z.read(member)
+    return [m.decode() for m in _MERGE.findall(data)]
+
+
+MAX_SHEET_BYTES = 8_000_000
+"""Largest sheet XML (uncompressed) read at all; a template sheet of ``MAX_ROWS`` rows is far smaller."""
+
+
+def _oversized(path: Path) -> list[ImportProblem]:
+    """Sheets too large to be a template sheet, found from the zip directory alone (nothing is parsed)."""
+    with zipfile.ZipFile(path) as z:
+        sizes = {i.filename: i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")}
+        big = {k: v for k, v in sizes.items() if v > MAX_SHEET_BYTES}
+        if not big:
+            return []
+        try:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        except KeyError:
+            book = rels = ""
+    def attr(tag: str, name: str) -> str:
+        m = re.search(rf'\s{name}="([^"]*)"', tag)
+        return m.group(1) if m else ""
+
+    targets = {attr(t, "Id"): attr(t, "Target") for t in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels)}
+    sheets = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        target = targets.get(attr(tag, r"r:id"), "").lstrip("/")
+        sheets[target if target.startswith("xl/") else "xl/" + target] = attr(tag, "name")
+    return [_too_long(f"sheet '{sheets[k]}'" if k in sheets else f"file '{path.name}' ({k})") for k in big]
 
 
 def _read_workbook(path: Path, names: list[str]) -> list[InputSheet]:
-    values = load_workbook(path, data_only=True)
-    formulas = load_workbook(path, data_only=False)
-    year, mapping = _meta(values)
-    sheets = []
-    for name in values.sheetnames:
-        if name in (GUIDE_SHEET, META_SHEET):
-            continue
-        dataset = mapping.get(name) if mapping else name
-        cells = _sheet_cells(values[name], formulas[name])
-        sheets.append(InputSheet(f"sheet '{name}'", name, dataset if dataset in names else None, cells, year=year))
-    return sheets
+    oversized = _oversized(path)
+    if oversized:
+        raise ImportRejected(oversized)
+    values = load_workbook(path, data_only=True, read_only=True)
+    formulas = load_workbook(path, data_only=False, read_only=True)
+    try:
+        year, mapping = _meta(values)
+        sheets = []
+        for name in values.sheetnames:
+            if name in (GUIDE_SHEET, META_SHEET):
+                continue
+            ws = values[name]
+            dataset = mapping.get(name) if mapping else name
+            sheet = InputSheet(f"sheet '{name}'", name, dataset if dataset in names else None, [], year=year)
+            sheet.hidden = getattr(ws, "sheet_state", "visible") != "visible"
+            if not sheet.hidden and hasattr(ws, "iter_rows"):
+                sheet.merged = _merged_ranges(path, ws)
+                _sheet_cells(ws, formulas[name], sheet)
+            sheets.append(sheet)
+        return sheets
+    finally:
+        values.close()
+        formulas.close()
 
 
 def _decode(raw: bytes) -> str:
@@ -339,6 +429,7 @@ def _read_csv(path: Path, names: list[str], dataset: str | None) -> InputSheet:
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     width = len(records[0]) if records else 0
     sheet = InputSheet(where, path.name, _csv_dataset(path, names, dataset), [])
+    content = 0
     for r, record in enumerate(records, start=1):
         cells = [Cell(f"{get_column_letter(c)}{r}", v if v.strip(_SPACES) else None) for c, v in enumerate(record, start=1)]
         extra = [c for c in cells[width:] if c.value is not None]
@@ -353,6 +444,12 @@ def _read_csv(path: Path, names: list[str], dataset: str | None) -> InputSheet:
                     "row-shape",
                 )
             )
+        if r > 1 and _has_content(cells):
+            content += 1
+            if content > MAX_ROWS:
+                sheet.too_long = True
+                sheet.problems.append(_too_long(where))
+                break
         sheet.rows.append(cells[:width])
     return sheet
 
@@ -472,6 +569,14 @@ def _check_value(sheet: InputSheet, cell: Cell, unit: Unit, key: tuple[str, str]
     if parsed is None:
         return None, None
     series = f"{key[0]} / {key[1]}"
+    digits = significant_digits(parsed.literal)
+    if digits > SIG_DIGITS:
+        shown = parsed.shown if len(parsed.shown) <= 30 else f"{parsed.shown[:24]}…"
+        msg = (
+            f"expected at most {SIG_DIGITS} significant digits for {series} (the figure as printed in the source), "
+            f"found a number with {thousands(digits)} digits ({shown})"
+        )
+        return None, ImportProblem(sheet.where, cell.ref, msg, "too-many-digits")
     if parsed.percent and not unit.is_percent:
         msg = f"expected a number in {unit.label} for {series} (no %), found the percentage {parsed.shown}"
         return None, ImportProblem(sheet.where, cell.ref, msg, "percent-unit")
@@ -512,9 +617,66 @@ def _check_previous(sheet: InputSheet, row: list[Cell], layout: SheetLayout, val
     return problems
 
 
-def _check_sheet(sheet: InputSheet, layout: SheetLayout, lookups: Lookups) -> tuple[list[NewValue], list[ImportProblem]]:
-    """Every new value of one sheet, and every problem in it."""
+def _range_columns(ref: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, _, max_col, _ = range_boundaries(ref)
+    return min_col, max_col
+
+
+def _check_merged(sheet: InputSheet, layout: SheetLayout) -> tuple[list[ImportProblem], list[ImportProblem]]:
+    """Merged cells: refused when they touch an id or year column, a warning elsewhere."""
+    problems, warnings = [], []
+    data_columns = {1, 2} | set(range(len(FIXED_HEADER) + 1, layout.new_column + 1))
+    for ref in sheet.merged:
+        lo, hi = _range_columns(ref)
+        first = ref.split(":")[0]
+        if data_columns & set(range(lo, hi + 1)):
+            msg = (
+                f"cells {ref} are merged: expected one figure per cell; a merged range keeps only the value of its first cell "
+                f"({first}), so the figures of the others would be lost. Unmerge the cells and type each figure in its own cell"
+            )
+            problems.append(ImportProblem(sheet.where, ref, msg, "merged-cells"))
+        else:
+            msg = f"cells {ref} are merged; the import does not read this column, so nothing is lost (unmerge them to keep the layout)"
+            warnings.append(ImportProblem(sheet.where, ref, msg, "merged-label"))
+    return problems, warnings
+
+
+def _check_labels(sheet: InputSheet, row: list[Cell], layout: SheetLayout, spec: RowLayout) -> list[ImportProblem]:
+    """Warnings for label cells that differ from the template (they are not read)."""
+    source_col = len(layout.header)
+    wanted = (
+        (3, spec.indicator_label, "indicators.csv"),
+        (4, spec.group_label, "groups.csv"),
+        (5, spec.unit.label, "units.csv"),
+        (source_col, layout.source, "the sources in datapackage.yaml"),
+    )
+    warnings = []
+    for col, want, home in wanted:
+        cell = row[col - 1]
+        found = _cell_text(cell)
+        if found == (want or "").strip(_SPACES):
+            continue
+        header = layout.header[col - 1]
+        shown = f"'{found}'" if found else "an empty cell"
+        msg = (
+            f"the label column '{header}' is not read by the import: expected '{want}', found {shown}; "
+            f"the change is ignored (labels come from {home}: change them there)"
+        )
+        warnings.append(ImportProblem(sheet.where, cell.ref, msg, "edited-label"))
+    return warnings
+
+
+def _check_sheet(
+    sheet: InputSheet, layout: SheetLayout, lookups: Lookups, warnings: list[ImportProblem] | None = None
+) -> tuple[list[NewValue], list[ImportProblem]]:
+    """Every new value of one sheet, and every problem in it (warnings are appended to ``warnings``)."""
+    warnings = [] if warnings is None else warnings
     problems = _check_header(sheet, layout)
+    merged, merged_warnings = _check_merged(sheet, layout)
+    problems += merged
+    warnings += merged_warnings
     label_columns = {f"{get_column_letter(i)}1" for i in (3, 4, 5, len(layout.header))}
     if any(p.cell not in label_columns for p in problems):
         return [], problems  # ids or years moved: cells cannot be mapped
@@ -536,6 +698,7 @@ def _check_sheet(sheet: InputSheet, layout: SheetLayout, lookups: Lookups) -> tu
             continue
         seen[key] = r
         spec = by_key[key]
+        warnings += _check_labels(sheet, row, layout, spec)
         problems += _check_previous(sheet, row, layout, spec.values)
         parsed, problem = _check_value(sheet, row[layout.new_column - 1], spec.unit, key)
         if problem:
@@ -575,6 +738,10 @@ class ImportPlan:
     unchanged: list[NewValue] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
     """Every dataset in the input (filled or not)."""
+    warnings: list[ImportProblem] = field(default_factory=list)
+    """Things not refused but worth a word (edited label cells, a skipped year)."""
+    last_years: dict[str, int | None] = field(default_factory=dict)
+    """Per dataset, the latest year in data/ before the new year."""
 
     @property
     def written(self) -> list[NewValue]:
@@ -600,6 +767,14 @@ def _sha256(path: Path) -> str:
 def _resolve_sheets(sheets: list[InputSheet], names: list[str], csv_input: bool) -> list[ImportProblem]:
     problems = []
     for sheet in sheets:
+        if sheet.hidden:
+            what = "a dataset sheet of the template" if sheet.dataset else "not a sheet of the template"
+            msg = (
+                f"the sheet is hidden ({what}): expected only visible sheets, so that nothing is imported unseen; "
+                "unhide it in Excel (right-click a sheet tab → Unhide) and check it, then delete it or keep it visible"
+            )
+            problems.append(ImportProblem(sheet.where, None, msg, "hidden-sheet"))
+            continue
         if sheet.dataset is not None:
             continue
         if csv_input:
@@ -653,22 +828,45 @@ def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: s
     sheets = read_input(path, names, dataset)
     problems = _resolve_sheets(sheets, names, path.suffix.lower() == ".csv")
     plan = ImportPlan(path, _sha256(path), replace)
-    for sheet in (s for s in sheets if s.dataset is not None):
+    for sheet in (s for s in sheets if s.dataset is not None and not s.hidden):
         problems += sheet.problems
+        if sheet.too_long:
+            continue
         year = sheet.year or _header_year(sheet)
         if year is None:
             msg = "expected year columns (such as 2018, 2019) in the header row, found none"
             problems.append(ImportProblem(sheet.where, "A1", msg, "missing-column"))
             continue
         layout = layouts(data_dir, year, [sheet.dataset], descriptor=descriptor, lookups=lookups)[0]
-        values, sheet_problems = _check_sheet(sheet, layout, lookups)
+        values, sheet_problems = _check_sheet(sheet, layout, lookups, plan.warnings)
         problems += sheet_problems
         _classify(plan, layout, values)
+        plan.last_years[layout.dataset] = max(layout.years) if layout.years else None
+    plan.warnings += _skipped_years(plan, f"file '{path.name}'")
     if not replace:
         problems += _overwrites(plan, {ds: resource(descriptor, ds)["path"] for ds in plan.datasets})
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(problems, plan.warnings)
     return plan
+
+
+def _skipped_years(plan: ImportPlan, where: str) -> list[ImportProblem]:
+    """A warning per gap: figures for year Y written into a dataset whose data end before Y - 1."""
+    gaps: dict[tuple[int, int], list[str]] = {}
+    for v in plan.written:
+        last = plan.last_years.get(v.dataset)
+        if last is not None and last < v.year - 1 and v.dataset not in gaps.get((last, v.year), []):
+            gaps.setdefault((last, v.year), []).append(v.dataset)
+    warnings = []
+    for (last, year), datasets in gaps.items():
+        skipped = range(last + 1, year)
+        years = str(skipped[0]) if len(skipped) == 1 else f"{skipped[0]}–{skipped[-1]}"
+        msg = (
+            f"the template is for {year}, but the data of {', '.join(datasets)} end at {last}: {years} is skipped (no figures for "
+            f"{years} are written); if they exist, import a template for {years} first"
+        )
+        warnings.append(ImportProblem(where, None, msg, "skipped-year"))
+    return warnings
 
 
 # --------------------------------------------------------------------------- writing

@@ -11,6 +11,7 @@ interval, and a *finding* only when it does not.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -66,7 +67,14 @@ def printed(value: float, decimals: int) -> Interval:
 
 
 def round_half_up(x: float, decimals: int) -> float:
-    """Round as a spreadsheet does (2,45 → 2,5), on the value as written."""
+    """Round as a spreadsheet does (2,45 → 2,5), on the value as written.
+
+    A value that is not finite, or too large to have digits at ``decimals``
+    (beyond 15 significant digits), is returned unchanged rather than raising
+    ``decimal.InvalidOperation``.
+    """
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return x
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 

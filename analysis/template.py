@@ -23,6 +23,7 @@ sheet must look like for a given year.
 from __future__ import annotations
 
 import csv
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +53,7 @@ __all__ = [
     "sheet_names",
     "layouts",
     "excel_number_format",
+    "unknown_dataset_message",
     "build_template",
 ]
 
@@ -234,7 +236,7 @@ def layouts(
     names = list(datasets) if datasets is not None else all_names
     unknown = [n for n in names if n not in all_names]
     if unknown:
-        raise KeyError(f"not an observation dataset: {', '.join(unknown)} (known: {', '.join(all_names)})")
+        raise KeyError("; ".join(unknown_dataset_message(n, all_names) for n in unknown))
     sheets = sheet_names(all_names)
     order = _row_order(lookups)
     result = []
@@ -246,6 +248,14 @@ def layouts(
         rows = tuple(_row_layout(k, literals, lookups, new_year) for k in keys)
         result.append(SheetLayout(name, sheets[name], res.get("title", name), _source_text(res), years, new_year, rows))
     return result
+
+
+def unknown_dataset_message(name: str, names: Sequence[str]) -> str:
+    """``unknown dataset 'osu_aarsverk'; did you mean osu_arsverk?`` (or the list of datasets)."""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"unknown dataset '{name}'; did you mean {' or '.join(close)}?"
+    return f"unknown dataset '{name}'; the datasets are: {', '.join(names)}"
 
 
 # --------------------------------------------------------------------------- writing the workbook

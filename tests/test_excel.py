@@ -222,7 +222,7 @@ def test_parse_text_accepts(typed, literal, percent):
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind"), [("mye", "text"), ("ca. 12", "text"), ("–", "text"), ("1.163", "ambiguous-number"), ("1,163.5", "text")]
+    ("typed", "kind"), [("mye", "text"), ("ca. 12", "text"), ("–", "missing-figure"), ("1.163", "ambiguous-number"), ("1,163.5", "text")]
 )
 def test_parse_text_refuses(typed, kind):
     with pytest.raises(NumberError) as exc:
