@@ -4,13 +4,18 @@
 ``book/<name>.ipynb``:
 
 * **incremental**: a chapter is skipped when its key is unchanged since its
-  last successful run and ``book/<name>.ipynb`` is the file that run wrote.
-  The key hashes the notebook's source, the data it reads, the ``analysis``
-  package's source, the Python environment and the parameters
-  (``chapter_key``). The data part is fine-grained: a notebook may declare the
-  observation datasets it reads in ``metadata.virksomhetsanalyse.datasets``;
-  then only those files, the descriptor, the lookups and the side tables
-  count. A notebook that declares nothing depends on all of ``data/``.
+  last successful run, every file that run read is unchanged, and
+  ``book/<name>.ipynb`` is the file that run wrote. The key hashes the
+  notebook's source, the ``analysis`` package's source, the Python
+  environment and the parameters (``chapter_key``). The data part is what the
+  chapter actually read: each run records, through the data layer
+  (``analysis.data.reads``, written line by line to the file named by
+  ``$VIRKSOMHETSANALYSE_READS``), every file it read with the SHA-256 of the
+  bytes read (datasets, lookups, side tables, ``checks.yaml``, the
+  descriptor); the state file keeps that record with the key
+  (``stale_reads``). Nothing is declared by hand. A run that recorded nothing
+  (a notebook that reads ``data/`` around the data layer) depends on all of
+  ``data/``.
 * **atomic**: notebooks run in a temporary folder; only when every requested
   chapter succeeded are the outputs moved into ``book/`` (``os.replace`` per
   file). A failure leaves ``book/`` as it was and keeps the failed notebook
@@ -54,9 +59,9 @@ __all__ = [
     "QuartoFailed",
     "RunResult",
     "parameters_for",
-    "declared_datasets",
-    "data_hash",
     "chapter_key",
+    "stale_reads",
+    "outdated",
     "clean_notebook",
     "run_notebooks",
     "cores",
@@ -70,10 +75,12 @@ __all__ = [
 ]
 
 STATE_FILE = "state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
+"""Version 2 keeps, per chapter, the files its last run read (``reads``); older state files are ignored (everything runs)."""
 INJECTED_TAG = "injected-parameters"
-META_KEY = "virksomhetsanalyse"
 PACKAGE_DIR = Path(__file__).resolve().parent
+READS_SUFFIX = ".reads.jsonl"
+"""Beside each executed notebook in the run folder: the data layer's record of what the run read."""
 CELL_TIMEOUT = 600
 """Seconds a chapter cell may run before papermill stops it (a hung chapter must not hang CI)."""
 YEAR_PROFILE = "_quarto-year.yml"
@@ -168,46 +175,6 @@ def parameters_for(year: int, data_dir: Path | None = None) -> dict:
     return params
 
 
-def declared_datasets(notebook: Path) -> list[str] | None:
-    """The observation datasets a notebook declares it reads, or None when it declares nothing.
-
-    Declared in the notebook's metadata: ``{"virksomhetsanalyse": {"datasets": ["osu_arsverk", ...]}}``.
-    An empty list means "no observation dataset" (only the descriptor and the lookups).
-    """
-    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
-    datasets = meta.get(META_KEY, {}).get("datasets")
-    if datasets is None:
-        return None
-    if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
-        raise BuildError(f"{notebook}: metadata.{META_KEY}.datasets must be a list of dataset names")
-    return sorted(set(datasets))
-
-
-def data_hash(data_dir: Path, datasets: Sequence[str] | None) -> str:
-    """Hash of the data a chapter reads.
-
-    With ``datasets`` None: ``analysis.data.fingerprint`` (every file). Otherwise
-    every file in ``data_dir`` except the observation datasets not listed, i.e.
-    the descriptor, schemas, checks, lookups, side tables and the listed datasets.
-    """
-    from .data import DataError, fingerprint, observation_names, read_descriptor, resource
-
-    data_dir = Path(data_dir)
-    if datasets is None:
-        return fingerprint(data_dir)
-    try:
-        descriptor = read_descriptor(data_dir)
-    except DataError:
-        return fingerprint(data_dir)  # no descriptor: cannot tell datasets apart, take all
-    observations = set(observation_names(descriptor))
-    unknown = sorted(set(datasets) - observations)
-    if unknown:
-        raise BuildError(f"unknown dataset(s) {', '.join(unknown)}: not observation datasets in {data_dir / config.DESCRIPTOR}")
-    excluded = {(data_dir / resource(descriptor, n).get("path", f"{n}.csv")).resolve() for n in observations - set(datasets)}
-    files = [p for p in data_dir.glob("*") if p.is_file() and p.resolve() not in excluded]
-    return _files_hash(files, data_dir)
-
-
 def _package_hash() -> str:
     """Hash of the ``analysis`` package's source files."""
     return _files_hash(PACKAGE_DIR.rglob("*.py"), PACKAGE_DIR)
@@ -220,24 +187,49 @@ def _environment_hash() -> str:
     return _sha256(sys.version.encode(), "\n".join(dists).encode())
 
 
-def chapter_key(name: str, params: dict, *, notebooks_dir: Path = config.NOTEBOOKS_DIR, data_dir: Path = config.DATA_DIR) -> str:
-    """The content hash deciding whether chapter ``name`` must run again.
+def chapter_key(name: str, params: dict, *, notebooks_dir: Path = config.NOTEBOOKS_DIR) -> str:
+    """The content hash of everything but the data deciding whether chapter ``name`` must run again.
 
-    Covers the notebook's bytes, the data it reads (``data_hash``), the
-    ``analysis`` package's source, the Python environment and ``params``.
+    Covers the notebook's bytes, the ``analysis`` package's source, the Python
+    environment and ``params``. The data a chapter depends on are the files its
+    last run read (``stale_reads``).
     """
     source = Path(notebooks_dir) / f"{name}.ipynb"
-    try:
-        data = data_hash(data_dir, declared_datasets(source))
-    except BuildError as exc:
-        raise BuildError(f"notebooks/{name}.ipynb: {exc}") from exc
     return _sha256(
         source.read_bytes(),
-        data.encode(),
         _package_hash().encode(),
         _environment_hash().encode(),
         json.dumps(params, sort_keys=True).encode(),
     )
+
+
+def _read_record(path: Path, data_dir: Path) -> dict[str, dict] | None:
+    """The record a run left (``analysis.data.READS_ENV``): ``{file: {"name", "sha256"}}``, sorted; None when it read nothing.
+
+    A file inside ``data_dir`` is named relative to it, any other by its absolute path.
+    """
+    if not path.exists():
+        return None
+    base = Path(data_dir).resolve()
+    record: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        file = Path(entry["path"])
+        rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.as_posix()
+        if rel in record and record[rel]["sha256"] != entry["sha256"]:
+            from .data import CHANGED_DURING_READS
+
+            entry["sha256"] = CHANGED_DURING_READS
+        record[rel] = {"name": entry["name"], "sha256": entry["sha256"]}
+    return dict(sorted(record.items()))
+
+
+def stale_reads(reads: dict[str, dict], data_dir: Path) -> list[str]:
+    """The files of a run's record whose bytes are no longer the ones read (a missing file counts as ``None``)."""
+    base = Path(data_dir)
+    return [f for f, r in reads.items() if _file_sha(base / f) != r["sha256"]]
 
 
 # --------------------------------------------------------------------------- state
@@ -266,8 +258,16 @@ def _file_sha(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 
-def _up_to_date(entry: dict | None, key: str, output: Path) -> bool:
-    return bool(entry) and entry.get("key") == key and entry.get("output") == _file_sha(output)
+def _up_to_date(entry: dict | None, key: str, output: Path, data_dir: Path) -> bool:
+    """Same key, the output the last run wrote, and every file that run read unchanged."""
+    if not entry or entry.get("key") != key or entry.get("output") != _file_sha(output):
+        return False
+    reads = entry.get("reads")
+    if reads is None:  # the run recorded no read: it may have read anything in data/
+        from .data import fingerprint
+
+        return entry.get("data") == fingerprint(data_dir)
+    return not stale_reads(reads, data_dir)
 
 
 # --------------------------------------------------------------------------- notebook cleaning
@@ -339,6 +339,11 @@ class _Job:
     cwd: Path
     log: Path
     params: dict
+
+    @property
+    def reads(self) -> Path:
+        """Where the chapter's run records what it read (``analysis.data.READS_ENV``)."""
+        return self.target.with_suffix(READS_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -424,12 +429,12 @@ class _Processes:
         self.procs: set[subprocess.Popen] = set()
         self.stopped = False
 
-    def run(self, cmd: list[str], log: Path, cwd: Path) -> int:
+    def run(self, cmd: list[str], log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
         with open(log, "w", encoding="utf-8") as out:
             with self.lock:
                 if self.stopped:
                     return -1
-                proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
+                proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd, env=env)
                 self.procs.add(proc)
             try:
                 return proc.wait()
@@ -448,7 +453,11 @@ def _execute(job: _Job, procs: _Processes) -> _Outcome:
     """Run one notebook with papermill in a subprocess (its output goes to the job's log); never raises."""
     start = time.perf_counter()
     try:
-        code = procs.run(_papermill_command(job), job.log, job.log.parent)
+        from .data import READS_ENV
+
+        job.reads.unlink(missing_ok=True)
+        env = {**os.environ, READS_ENV: str(job.reads)}  # papermill's kernel inherits it: the data layer records there
+        code = procs.run(_papermill_command(job), job.log, job.log.parent, env)
         failure = _failure(job) if code != 0 or not job.target.exists() else None
         if job.target.exists():
             _clean_file(job.target)
@@ -530,9 +539,25 @@ def _plan(
     missing = [n for n in names if not (Path(notebooks_dir) / f"{n}.ipynb").exists()]
     if missing:
         raise BuildError("notebook(s) not found: " + ", ".join(str(Path(notebooks_dir) / f"{n}.ipynb") for n in missing))
-    keys = {n: chapter_key(n, params, notebooks_dir=notebooks_dir, data_dir=data_dir) for n in names}
-    todo = [n for n in names if force or not _up_to_date(state["chapters"].get(n), keys[n], Path(book_dir) / f"{n}.ipynb")]
+    keys = {n: chapter_key(n, params, notebooks_dir=notebooks_dir) for n in names}
+    todo = [n for n in names if force or not _up_to_date(state["chapters"].get(n), keys[n], Path(book_dir) / f"{n}.ipynb", data_dir)]
     return keys, todo
+
+
+def outdated(
+    names: Sequence[str] | None = None,
+    *,
+    year: int = config.DEFAULT_YEAR,
+    notebooks_dir: Path = config.NOTEBOOKS_DIR,
+    book_dir: Path = config.BOOK_DIR,
+    state_dir: Path = config.STATE_DIR,
+    data_dir: Path = config.DATA_DIR,
+) -> list[str]:
+    """The chapters ``run_notebooks`` would execute now (without ``force``), in book order; runs nothing."""
+    names = list(config.NOTEBOOKS if names is None else names)
+    params = parameters_for(year, data_dir)
+    state = _read_state(Path(state_dir))
+    return _plan(names, params, False, notebooks_dir=notebooks_dir, book_dir=book_dir, data_dir=data_dir, state=state)[1]
 
 
 def run_notebooks(
@@ -562,7 +587,7 @@ def run_notebooks(
     Raises
     ------
     ChapterRunError : one or more chapters failed; ``book_dir`` is unchanged.
-    BuildError : a notebook is missing or declares an unknown dataset.
+    BuildError : a notebook is missing.
     """
     names = list(config.NOTEBOOKS if names is None else names)
     on_event = on_event or (lambda *_: None)
@@ -577,6 +602,9 @@ def run_notebooks(
         return result
     book_dir.mkdir(parents=True, exist_ok=True)
     state_dir.mkdir(parents=True, exist_ok=True)
+    from .data import fingerprint
+
+    data_state = fingerprint(data_dir)  # before the run: the fallback for a chapter that records no read
     with tempfile.TemporaryDirectory(prefix="run-", dir=state_dir) as tmp:
         src, out = Path(notebooks_dir).resolve(), Path(tmp).resolve()
         job_list = [_Job(n, src / f"{n}.ipynb", out / f"{n}.ipynb", book_dir.resolve(), out / f"{n}.log", params) for n in todo]
@@ -586,11 +614,15 @@ def run_notebooks(
         failures = [o.failure for o in sorted(outcomes, key=lambda o: todo.index(o.name)) if o.failure]
         if failures:
             raise ChapterRunError(_keep_failed(failures, {j.name: j for j in job_list}, state_dir))
+        records = {j.name: _read_record(j.reads, data_dir) for j in job_list}
         for job in job_list:  # every chapter succeeded: now, and only now, touch book/
             _move_into(job.target, book_dir / job.target.name)
     for o in sorted(outcomes, key=lambda o: todo.index(o.name)):
         output = _file_sha(book_dir / f"{o.name}.ipynb")
-        state["chapters"][o.name] = {"key": keys[o.name], "output": output, "year": int(year), "seconds": round(o.seconds, 2)}
+        entry = {"key": keys[o.name], "output": output, "reads": records[o.name], "year": int(year), "seconds": round(o.seconds, 2)}
+        if records[o.name] is None:
+            entry["data"] = data_state
+        state["chapters"][o.name] = entry
         result.executed[o.name] = o.seconds
     _write_state(state_dir, state)
     return result

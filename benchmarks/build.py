@@ -4,8 +4,8 @@ Measures, on copies in a temporary folder (the real book/ and .build/ are not to
 
 1. a cold run of every notebook;
 2. a no-op run (nothing changed: every chapter skipped);
-3. a run after one chapter's dataset changed (only the chapters reading it run
-   again, plus any chapter that declares no datasets: it depends on all data);
+3. a run after one dataset changed (only the chapters whose last run read it run
+   again, plus any chapter that recorded no read: it depends on all data);
 4. the cost floor: start a kernel and import the chapters' libraries (polars,
    great_tables, altair, vl_convert, analysis) once per chapter.
 
@@ -57,15 +57,16 @@ def kernel_floor(n: int, cwd: Path) -> list[float]:
     return seconds
 
 
-def _changed_dataset(notebooks: Path, names: list[str], wanted: str | None) -> str:
-    """The dataset to touch: ``wanted``, or the first one a chapter declares."""
+def _changed_dataset(data: Path, wanted: str | None) -> str:
+    """The dataset to touch: ``wanted``, or the descriptor's first observation dataset."""
+    from analysis.data import observation_names, read_descriptor
+
     if wanted:
         return wanted
-    for name in names:
-        declared = build.declared_datasets(notebooks / f"{name}.ipynb") or []
-        if declared:
-            return declared[0]
-    raise SystemExit("no chapter declares a dataset (metadata.virksomhetsanalyse.datasets): nothing to change")
+    names = observation_names(read_descriptor(data))
+    if not names:
+        raise SystemExit("the data package has no observation dataset: nothing to change")
+    return names[0]
 
 
 def _touch_dataset(data: Path, dataset: str) -> str:
@@ -92,7 +93,7 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="use notebooks/ and data/ instead of the synthetic fixtures")
     parser.add_argument("--jobs", type=int, default=build.cores(), help="notebooks run at once (default: cores)")
     parser.add_argument("--year", type=int, default=config.DEFAULT_YEAR)
-    parser.add_argument("--change", help="dataset to change for the incremental run (default: the first one declared)")
+    parser.add_argument("--change", help="dataset to change for the incremental run (default: the first observation dataset)")
     args = parser.parse_args()
 
     # Hash the analysis source once: edits made to it while the benchmark runs must not count as changes.
@@ -112,7 +113,7 @@ def main() -> None:
 
         cold, cold_result = _timed(run)
         noop, noop_result = _timed(run)
-        dataset = _changed_dataset(nb, names, args.change)
+        dataset = _changed_dataset(data, args.change)
         change = _touch_dataset(data, dataset)
         changed, changed_result = _timed(run)
         floor = kernel_floor(len(names), book)

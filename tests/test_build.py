@@ -8,6 +8,7 @@ Quarto is replaced by a small fake executable (via ``$QUARTO``) or hidden.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -56,6 +57,10 @@ def _run(p: dict[str, Path], names=("tiny_a", "tiny_b"), **kw) -> build.RunResul
     )
 
 
+def _dirs(p: dict[str, Path]) -> dict[str, Path]:
+    return {"book_dir": p["book"], "state_dir": p["state"], "data_dir": p["data"]}
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -84,27 +89,48 @@ def test_default_data_dir_is_not_injected(tmp_path: Path):
     assert build.parameters_for(2017, tmp_path) == {"year": 2017, "data_dir": str(tmp_path.resolve())}
 
 
-def test_data_hash_covers_only_declared_datasets(project):
-    data = project["data"]
-    only_osu = build.data_hash(data, ["osu_obs"])
-    everything = build.data_hash(data, None)
-    with open(data / "digit_obs.csv", "a", encoding="utf-8") as f:
+def test_each_run_records_the_files_it_read_and_their_hashes(project):
+    _run(project, year=2017)
+    chapters = json.loads((project["state"] / "state.json").read_text(encoding="utf-8"))["chapters"]
+    for name, dataset in (("tiny_a", "osu_obs"), ("tiny_b", "digit_obs")):
+        sha = hashlib.sha256((project["data"] / f"{dataset}.csv").read_bytes()).hexdigest()
+        assert chapters[name]["reads"] == {f"{dataset}.csv": {"name": dataset, "sha256": sha}}
+        assert build.stale_reads(chapters[name]["reads"], project["data"]) == []
+    with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:
         f.write("2018,digit_c,kommunen,1.5\n")
-    assert build.data_hash(data, ["osu_obs"]) == only_osu  # another chapter's dataset
-    assert build.data_hash(data, None) != everything  # undeclared: all of data/
-    for changed in ("osu_obs.csv", "units.csv", "datapackage.yaml"):  # its dataset, a lookup, the descriptor
-        before = build.data_hash(data, ["osu_obs"])
-        with open(data / changed, "a", encoding="utf-8") as f:
-            f.write("\n")
-        assert build.data_hash(data, ["osu_obs"]) != before, changed
-    with pytest.raises(build.BuildError, match="nope"):
-        build.data_hash(data, ["nope"])
+    assert build.stale_reads(chapters["tiny_b"]["reads"], project["data"]) == ["digit_obs.csv"]
+    (project["data"] / "osu_obs.csv").unlink()
+    assert build.stale_reads(chapters["tiny_a"]["reads"], project["data"]) == ["osu_obs.csv"]  # gone counts as changed
+
+
+def test_a_run_that_records_nothing_depends_on_all_data(project):
+    _run(project, names=("kilder",))  # reads data/ without the data layer: no record
+    entry = json.loads((project["state"] / "state.json").read_text(encoding="utf-8"))["chapters"]["kilder"]
+    assert entry["reads"] is None and entry["data"]
+    assert _run(project, names=("kilder",)).skipped == ["kilder"]
+    (project["data"] / "README.md").write_text("changed\n", encoding="utf-8")
+    assert list(_run(project, names=("kilder",)).executed) == ["kilder"]
+
+
+def test_data_layer_records_every_read(data_copy):
+    from analysis import data
+
+    data.clear_reads()
+    data.load_observations("osu_arsverk", data_copy)
+    data.load_table("groups", data_copy)
+    data.load_checks(data_copy)
+    got = {Path(r["path"]).name: (r["name"], r["sha256"]) for r in data.reads()}
+    expected = {"osu_arsverk.csv": "osu_arsverk", "groups.csv": "groups", "checks.yaml": "checks", "datapackage.yaml": "datapackage"}
+    for file, name in expected.items():
+        assert got[file] == (name, hashlib.sha256((data_copy / file).read_bytes()).hexdigest()), file
+    assert [r["path"] for r in data.reads()] == sorted(r["path"] for r in data.reads())
+    data.clear_reads()
 
 
 def test_key_covers_notebook_code_and_parameters(project, monkeypatch):
     def key(year=2018):
         params = build.parameters_for(year, project["data"])
-        return build.chapter_key("tiny_a", params, notebooks_dir=project["notebooks"], data_dir=project["data"])
+        return build.chapter_key("tiny_a", params, notebooks_dir=project["notebooks"])
 
     base = key()
     assert key(2017) != base
@@ -115,13 +141,6 @@ def test_key_covers_notebook_code_and_parameters(project, monkeypatch):
     nb = project["notebooks"] / "tiny_a.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("total:.1f", "total:.2f"), encoding="utf-8")
     assert key() != base
-
-
-def test_declared_datasets_read_from_notebook_metadata(project):
-    nb = project["notebooks"]
-    assert build.declared_datasets(nb / "tiny_a.ipynb") == ["osu_obs"]
-    assert build.declared_datasets(nb / "broken.ipynb") == []
-    assert build.declared_datasets(nb / "datakvalitet.ipynb") is None
 
 
 # --------------------------------------------------------------------------- run: incremental, atomic, deterministic
@@ -139,8 +158,9 @@ def test_incremental_skip_force_and_fine_grained_data(project):
     assert sorted(forced.executed) == ["tiny_a", "tiny_b"]
     assert _snapshot(project["book"]) == before  # deterministic: same inputs, same bytes
 
-    with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:  # only tiny_b reads it
+    with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:  # only tiny_b reads it (its record says so)
         f.write("2018,digit_c,kommunen,1.5\n")
+    assert build.outdated(["tiny_a", "tiny_b"], year=2017, notebooks_dir=project["notebooks"], **_dirs(project)) == ["tiny_b"]
     assert list(_run(project, year=2017).executed) == ["tiny_b"]
 
     assert sorted(_run(project, year=2018).executed) == ["tiny_a", "tiny_b"]  # parameters changed
@@ -411,7 +431,7 @@ def test_book_renders_without_executing_and_with_one_pdf_format(quarto_yml):
 
 
 def test_book_ships_its_chart_javascript(quarto_yml):
-    assert "book/assets/vega-bundle.js" in quarto_yml["project"]["resources"]
+    assert "/book/assets/vega-bundle.js" in quarto_yml["project"]["resources"]
     header = (ROOT / quarto_yml["format"]["html"]["include-in-header"]).read_text(encoding="utf-8")
     assert re.search(r'<script src="assets/vega-bundle\.js" data-vega-bundle>', header)
     assert (ROOT / quarto_yml["project"]["post-render"]).exists()
