@@ -38,3 +38,23 @@ def b19():
     import analysis as va
 
     return va.setup(2019)
+
+
+# --------------------------------------------------------------------------- time per test area
+# `make test` prints, after the summary, the seconds spent in each test file (setup, call and
+# teardown added up; with pytest-xdist, summed over the workers), largest first.
+
+_AREA_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    area = report.nodeid.split("::", 1)[0]
+    _AREA_SECONDS[area] = _AREA_SECONDS.get(area, 0.0) + getattr(report, "duration", 0.0)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _AREA_SECONDS:
+        return
+    terminalreporter.section("time per test area (s, summed over workers)")
+    for area, seconds in sorted(_AREA_SECONDS.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{seconds:7.1f}  {area}")
