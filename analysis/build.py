@@ -182,8 +182,13 @@ def _package_hash() -> str:
 
 @lru_cache(maxsize=1)
 def _environment_hash() -> str:
-    """Hash of the Python version and every installed distribution's version."""
-    dists = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions() if d.metadata["Name"]})
+    """Hash of the Python version and every installed distribution's version.
+
+    Read from the names of the ``*.dist-info`` folders on ``sys.path`` (``name-version.dist-info``):
+    the same information as ``importlib.metadata.distributions()`` without parsing every METADATA
+    file, which cost about a second of each ``run``.
+    """
+    dists = sorted({p.name.lower() for entry in sys.path if entry and Path(entry).is_dir() for p in Path(entry).glob("*.dist-info")})
     return _sha256(sys.version.encode(), "\n".join(dists).encode())
 
 

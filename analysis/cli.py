@@ -47,7 +47,9 @@ def _main() -> None:
     """Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF."""
 
 
-DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="Folder with datapackage.yaml and the CSV files.", show_default=True)]
+DataDirOpt = Annotated[
+    Path, typer.Option("--data-dir", metavar="DIR", help="Folder with datapackage.yaml and the CSV files.", show_default=True)
+]
 
 
 def _print_problems(problems: list) -> None:
@@ -142,23 +144,30 @@ def validate(data_dir: DataDirOpt = config.DATA_DIR) -> None:
 
 ChapterOpt = Annotated[
     list[str] | None,
-    typer.Option("--chapter", "-c", help="Run only this chapter (repeatable). Default: every chapter and appendix.", show_default=False),
+    typer.Option(
+        "--chapter",
+        "-c",
+        metavar="NAME",
+        help=f"Run only this chapter (repeatable): {', '.join(config.NOTEBOOKS)}. Default: all of them.",
+        show_default=False,
+    ),
 ]
-YearOpt = Annotated[int, typer.Option("--year", help="The reporting year.")]
+YearOpt = Annotated[int, typer.Option("--year", metavar="YEAR", help="The reporting year.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", min=1, help="Notebooks run at once (default: the number of cores).", show_default=False),
+    typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),
 ]
 RunDataDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--data-dir",
+        metavar="DIR",
         help="Folder with datapackage.yaml and the CSV files (default: data/; only another folder is passed to the notebooks).",
         show_default=False,
     ),
 ]
-ToOpt = Annotated[str, typer.Option("--to", help="What to render: html, typst (the PDF) or all.")]
+ToOpt = Annotated[str, typer.Option("--to", metavar="html|typst|all", help="What to render: html, typst (the PDF) or all.")]
 
 
 class _ChapterProgress:
@@ -277,10 +286,10 @@ def run(
     only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
     chapter fails (named with its cell and error).
     """
-    from .data import validate_data
+    from .data import cached_problems
 
     names = _check_chapters(chapter)
-    problems = validate_data(data_dir or config.DATA_DIR)
+    problems = cached_problems(data_dir or config.DATA_DIR)  # data that passed before are not checked again
     if problems:
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
         _print_problems(problems)
@@ -325,7 +334,7 @@ def build(
 
 @app.command()
 def preview(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the preview pages.")] = config.STATE_DIR / "preview",
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the preview pages.")] = config.STATE_DIR / "preview",
 ) -> None:
     """Write a quick HTML preview of the executed chapters (no Quarto needed): one page per chapter.
 

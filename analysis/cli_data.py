@@ -27,16 +27,20 @@ EXIT_USAGE = 2
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DataDirOpt = Annotated[Path, typer.Option("--data-dir", help="Folder with datapackage.yaml and the CSV files.", show_default=True)]
+DataDirOpt = Annotated[
+    Path, typer.Option("--data-dir", metavar="DIR", help="Folder with datapackage.yaml and the CSV files.", show_default=True)
+]
 
 
 def template(
-    year: Annotated[int, typer.Option("--year", help="The new year: its column is the only one open for input.")],
+    year: Annotated[int, typer.Option("--year", metavar="YEAR", help="The new year: its column is the only one open for input.")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The .xlsx file to write.  [default: mal-YEAR.xlsx]", dir_okay=False)
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="The .xlsx file to write.  [default: mal-YEAR.xlsx]", dir_okay=False),
     ] = None,
     dataset: Annotated[
-        list[str] | None, typer.Option("--dataset", help="Only this dataset (repeatable); default every observation dataset.")
+        list[str] | None,
+        typer.Option("--dataset", metavar="NAME", help="Only this dataset (repeatable); default every observation dataset."),
     ] = None,
     data_dir: DataDirOpt = config.DATA_DIR,
 ) -> None:
@@ -108,7 +112,10 @@ def import_(
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and print the summary, but write nothing.")] = False,
     dataset: Annotated[
-        str | None, typer.Option("--dataset", help="For a CSV file: the dataset it holds (default: the file name, e.g. osu_arsverk.csv).")
+        str | None,
+        typer.Option(
+            "--dataset", metavar="NAME", help="For a CSV file: the dataset it holds (default: the file name, e.g. osu_arsverk.csv)."
+        ),
     ] = None,
     data_dir: DataDirOpt = config.DATA_DIR,
 ) -> None:

@@ -203,3 +203,21 @@ def test_all_observation_files_listed():
     on_disk = {p.name for p in DATA_DIR.glob("*.csv")}
     assert on_disk == listed
     assert len(observation_names(desc)) >= 20
+
+
+def test_run_skips_validating_data_that_passed_before(data_copy, monkeypatch):
+    """`run` checks data/ with `cached_problems`: the same bytes are validated once, changed bytes again."""
+    from analysis import data
+
+    assert data.cached_problems(data_copy) == []
+    data._validated.cache_clear()
+
+    def boom(_dir):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(data, "validate_data", boom)
+    assert data.cached_problems(data_copy) == []  # the stamp of the passed state is enough
+    path = data_copy / "osu_arsverk.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("86.1", "86.2", 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        data.cached_problems(data_copy)
