@@ -24,6 +24,7 @@ developer's machine; with ``CI`` set they fail, so that CI never skips them
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -145,33 +146,34 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, request):
-    """The preview pages served on 127.0.0.1 at an ephemeral port: (base URL, pages by name)."""
+def require_browser() -> None:
+    """Skip (or, in CI, fail) when Chromium, Playwright or axe-core is missing."""
     missing = _missing()
     if missing:
         message = "browser test prerequisites missing: " + "; ".join(missing)
         if _ci():
             pytest.fail(message + " (CI is set: not skipping)", pytrace=False)
         pytest.skip(message)
-    out = tmp_path_factory.mktemp("preview")
-    pages = {p.name: p for p in build_preview(config.BOOK_DIR, out, PAGES)}
-    handler = functools.partial(_QuietHandler, directory=str(out))
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` on 127.0.0.1 at an ephemeral port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    summary = _AxeSummary()
-    request.config.pluginmanager.register(summary, "virksomhetsanalyse-axe-summary")
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", pages, summary
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def browser(site):
+@contextlib.contextmanager
+def chromium():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -180,6 +182,24 @@ def browser(site):
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, request):
+    """The preview pages served on 127.0.0.1 at an ephemeral port: (base URL, pages by name)."""
+    require_browser()
+    out = tmp_path_factory.mktemp("preview")
+    pages = {p.name: p for p in build_preview(config.BOOK_DIR, out, PAGES)}
+    summary = _AxeSummary()
+    request.config.pluginmanager.register(summary, "virksomhetsanalyse-axe-summary")
+    with serve(out) as url:
+        yield url, pages, summary
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")

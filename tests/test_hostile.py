@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import base64
 import csv
-import functools
 import html.parser
-import http.server
 import io
 import json
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -200,41 +197,21 @@ def test_no_csv_cell_a_spreadsheet_evaluates(hostile_book, name):
 
 @pytest.fixture(scope="module")
 def hostile_site(hostile_book, tmp_path_factory):
-    from test_browser import _ci, _missing
+    from test_browser import require_browser, serve
 
-    missing = _missing()
-    if missing:
-        message = "browser test prerequisites missing: " + "; ".join(missing)
-        if _ci():
-            pytest.fail(message + " (CI is set: not skipping)", pytrace=False)
-        pytest.skip(message)
-    from test_browser import _QuietHandler
-
+    require_browser()
     out = tmp_path_factory.mktemp("hostile-preview")
     pages = [p.name for p in build_preview(hostile_book, out, config.NOTEBOOKS)]
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", pages
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(out) as url:
+        yield url, pages
 
 
 @pytest.fixture(scope="module")
 def hostile_browser(hostile_site):
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import chromium
 
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.mark.parametrize("name", config.NOTEBOOKS)

@@ -189,12 +189,18 @@ def _sheet_rows(mal: Path, sheet: str) -> list[list[str]]:
     return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
 
 
-def test_import_output_is_capped(mal, data_copy, tmp_path):
+def _sheet_csv_with_unknown_rows(mal: Path, tmp_path: Path, n: int, fill: str) -> Path:
+    """The hr_laerlinger sheet as CSV plus ``n`` rows with unknown indicators, their year cells set to ``fill``."""
     rows = _sheet_rows(mal, "hr_laerlinger")
-    extra = [[f"ukjent_{i}", "kommunen", "x", "y", "antall"] + [""] * (len(rows[0]) - 5) for i in range(50)]
+    extra = [[f"ukjent_{i}", "kommunen", "x", "y", "antall"] + [fill] * (len(rows[0]) - 5) for i in range(n)]
     path = tmp_path / "hr_laerlinger.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";").writerows(rows + extra)
+    return path
+
+
+def test_import_output_is_capped(mal, data_copy, tmp_path):
+    path = _sheet_csv_with_unknown_rows(mal, tmp_path, 50, fill="")
     out = rejected(invoke("import", path, "--data-dir", data_copy), data_copy, tree_hash(data_copy))
     assert "50 problem(s)" in out
     assert out.count("which is not an id in indicators.csv") == 5
@@ -202,11 +208,7 @@ def test_import_output_is_capped(mal, data_copy, tmp_path):
 
 
 def test_huge_csv_is_refused_as_a_whole(mal, data_copy, tmp_path):
-    rows = _sheet_rows(mal, "hr_laerlinger")
-    extra = [[f"ukjent_{i}", "kommunen", "x", "y", "antall"] + ["1"] * (len(rows[0]) - 5) for i in range(100_000)]
-    path = tmp_path / "hr_laerlinger.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, delimiter=";").writerows(rows + extra)
+    path = _sheet_csv_with_unknown_rows(mal, tmp_path, 100_000, fill="1")
     out = rejected(invoke("import", path, "--data-dir", data_copy), data_copy, tree_hash(data_copy), "expected at most 2 000 rows")
     assert len(out) < 5000
 
