@@ -17,19 +17,19 @@ import importlib
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "Book": "book",
-    "setup": "book",
-    "Prose": "outputs",
-    "tab_series": "tables",
-    "tab_kpi": "tables",
-    "tab_profile": "tables",
-    "tab_cross": "tables",
-    "chart_series": "charts",
-    "chart_bars": "charts",
-    "chart_profile": "charts",
-    "chart_shares": "charts",
-    "sentence_change": "text",
-    "sentence_missing": "text",
+    "Book": "data.book",
+    "setup": "data.book",
+    "Prose": "present.outputs",
+    "tab_series": "present.tables",
+    "tab_kpi": "present.tables",
+    "tab_profile": "present.tables",
+    "tab_cross": "present.tables",
+    "chart_series": "present.charts",
+    "chart_bars": "present.charts",
+    "chart_profile": "present.charts",
+    "chart_shares": "present.charts",
+    "sentence_change": "present.text",
+    "sentence_missing": "present.text",
 }
 
 __all__ = [
@@ -50,14 +50,22 @@ __all__ = [
 assert set(__all__) == set(_EXPORTS)
 
 if TYPE_CHECKING:
-    from .book import Book, setup
-    from .charts import chart_bars, chart_profile, chart_series, chart_shares
-    from .outputs import Prose
-    from .tables import tab_cross, tab_kpi, tab_profile, tab_series
-    from .text import sentence_change, sentence_missing
+    from .data.book import Book, setup
+    from .present.charts import chart_bars, chart_profile, chart_series, chart_shares
+    from .present.outputs import Prose
+    from .present.tables import tab_cross, tab_kpi, tab_profile, tab_series
+    from .present.text import sentence_change, sentence_missing
+
+
+_MODULES = {"text": "present.text"}
+"""Modules the notebooks reach as attributes (``va.text.note_source_charts``)."""
 
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(f".{_MODULES[name]}", __name__)
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -30,7 +30,7 @@ NOTEBOOKS = CHAPTERS + APPENDICES
 """Every notebook papermill executes into ``book/``."""
 
 PRIVACY_MIN_COUNT = 5
-"""Smallest count of persons a table shows for a group; smaller counts (above zero) are hidden (``analysis.privacy``).
+"""Smallest count of persons a table shows for a group; smaller counts (above zero) are hidden (``analysis.calc.privacy``).
 
 Change it here: functions that take ``min_count=None`` read it at call time, so the book, its CSV files and
 the sentence that states the rule all follow it."""

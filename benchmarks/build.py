@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import build, config
+from analysis import config
+from analysis.build import pipeline as build
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 FLOOR_CODE = "import polars, great_tables, altair, vl_convert, analysis"
@@ -59,7 +60,7 @@ def kernel_floor(n: int, cwd: Path) -> list[float]:
 
 def _changed_dataset(data: Path, wanted: str | None) -> str:
     """The dataset to touch: ``wanted``, or the descriptor's first observation dataset."""
-    from analysis.data import observation_names, read_descriptor
+    from analysis.data.store import observation_names, read_descriptor
 
     if wanted:
         return wanted
@@ -75,7 +76,7 @@ def _touch_dataset(data: Path, dataset: str) -> str:
     import io
     from decimal import Decimal
 
-    from analysis.data import read_descriptor, resource
+    from analysis.data.store import read_descriptor, resource
 
     path = data / resource(read_descriptor(data), dataset).get("path", f"{dataset}.csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))

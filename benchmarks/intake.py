@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.config import DATA_DIR  # noqa: E402
-from analysis.template import FIXED_HEADER, SOURCE_HEADER  # noqa: E402
+from analysis.intake.template import FIXED_HEADER, SOURCE_HEADER  # noqa: E402
 
 YEARS = (2014, 2015, 2016, 2017, 2018, 2019)
 

@@ -22,8 +22,9 @@ import yaml
 from great_tables import GT
 
 import analysis as va
-from analysis import build, fonts, tables
+from analysis.build import pipeline as build
 from analysis.config import BOOK_DIR, NOTEBOOKS, PROJ_ROOT
+from analysis.present import fonts, tables
 
 ROOT = PROJ_ROOT
 
@@ -64,7 +65,7 @@ def test_web_fonts_written_with_font_face_rules(tmp_path):
 
 
 def test_chart_theme_and_table_style_name_only_the_book_font(b18):
-    from analysis import charts
+    from analysis.present import charts
 
     assert charts._theme()["config"]["font"] == "Lato"
     html = va.tab_series(b18, "osu_arsverk", id="t", title="T", indicators="arsverk", groups=["osa", "digit"]).html

@@ -22,7 +22,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from analysis import build, cli, config
+from analysis import config
+from analysis.build import pipeline as build
+from analysis.cli import main as cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = config.PROJ_ROOT
@@ -113,7 +115,7 @@ def test_a_run_that_records_nothing_depends_on_all_data(project):
 
 
 def test_data_layer_records_every_read(data_copy):
-    from analysis import data
+    from analysis.data import store as data
 
     data.clear_reads()
     data.load_observations("osu_arsverk", data_copy)
@@ -225,7 +227,7 @@ def test_clean_notebook_strips_papermill_timing():
 
 def test_cli_run_reports_chapter_cell_and_error(project, monkeypatch):
     _use_project(monkeypatch, project, ("tiny_a", "broken"))
-    monkeypatch.setattr("analysis.data.validate_data", lambda data_dir: [])
+    monkeypatch.setattr("analysis.data.store.validate_data", lambda data_dir: [])
     result = runner.invoke(cli.app, ["run", "--year", "2018", "--data-dir", str(project["data"]), "--jobs", "2"])
     assert result.exit_code == cli.EXIT_CHAPTER, result.output
     assert "chapter 'broken', cell 4 (In [4]): `share = x / 0  # fails on purpose`" in result.output
@@ -245,7 +247,7 @@ def test_cli_run_stops_on_invalid_data(project, monkeypatch):
 
 def test_cli_run_rejects_unknown_chapter(project, monkeypatch):
     _use_project(monkeypatch, project, ("tiny_a",))
-    monkeypatch.setattr("analysis.data.validate_data", lambda data_dir: [])
+    monkeypatch.setattr("analysis.data.store.validate_data", lambda data_dir: [])
     result = runner.invoke(cli.app, ["run", "--chapter", "nope", "--data-dir", str(project["data"])])
     assert result.exit_code == 2 and "unknown chapter" in result.output
 
@@ -493,7 +495,7 @@ def test_post_render_hook_as_quarto_runs_it(tmp_path):
 def test_cli_preview_writes_pages(tmp_path):
     from typer.testing import CliRunner
 
-    from analysis.cli import app
+    from analysis.cli.main import app
 
     result = CliRunner().invoke(app, ["preview", "--out", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output

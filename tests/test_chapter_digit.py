@@ -1,6 +1,6 @@
 """Chapter Digitalisering og IT: the table builder and every sentence function.
 
-Expected strings are built from the data with ``analysis.fmt``, for the real
+Expected strings are built from the data with ``analysis.present.fmt``, for the real
 reporting year 2018, for 2017 (nothing from 2018 may appear), for 2019 (no
 figures yet: the sentences must say so), and for modified copies of ``data/``
 where a change flips direction or a text figure moves into the reporting year.
@@ -9,9 +9,9 @@ where a change flips direction or a text figure moves into the reporting year.
 from pathlib import Path
 
 import analysis as va
-from analysis import metrics
+from analysis.calc import metrics
 from analysis.chapters import digit as ch
-from analysis.fmt import NBSP, fmt_change_pct, fmt_mill_kr, fmt_number, fmt_percent, fmt_unit
+from analysis.present.fmt import NBSP, fmt_change_pct, fmt_mill_kr, fmt_number, fmt_percent, fmt_unit
 from helpers import edit_matching_line as _edit
 
 UTG = "digit_utgifter"

@@ -1,6 +1,6 @@
 """Chapter *Medarbeidere*: sentences and tables, for 2018, for 2017 and on edited copies of data/.
 
-Expected strings are built from the data with ``analysis.fmt`` where the figure
+Expected strings are built from the data with ``analysis.present.fmt`` where the figure
 matters, so that a change in a figure or in the wording fails a test.
 """
 
@@ -12,10 +12,10 @@ import pytest
 
 import analysis as va
 from analysis import config
+from analysis.calc.privacy import MARKER
 from analysis.chapters import medarbeidere as ch
 from analysis.config import DATA_DIR
-from analysis.fmt import NBSP, fmt_number, fmt_percent
-from analysis.privacy import MARKER
+from analysis.present.fmt import NBSP, fmt_number, fmt_percent
 from helpers import edit_line
 
 

@@ -1,6 +1,6 @@
 """Chapter Organisasjon, styring og utvikling: every sentence function and the table options it needs.
 
-Expected strings are built from the data with ``analysis.fmt``, for the real
+Expected strings are built from the data with ``analysis.present.fmt``, for the real
 reporting year 2018, for 2017 (nothing from 2018 may appear), and for modified
 copies of ``data/`` where a change flips a direction, removes the reporting
 year's figure, moves a text figure into the reporting year, or makes the
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import analysis as va
-from analysis import metrics
+from analysis.calc import metrics
 from analysis.chapters import osu as ch
-from analysis.fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_unit
-from analysis.outputs import ChartOutput, Prose
+from analysis.present.fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_unit
+from analysis.present.outputs import ChartOutput, Prose
 from helpers import edit_matching_line as _edit
 from helpers import set_value as _set
 

@@ -10,8 +10,8 @@ disagreement (or a fixed one) fails the test instead of loosening a tolerance.
 import polars as pl
 import pytest
 
-from analysis.consistency import Status, check_derived, check_identities, check_text, run_all
-from analysis.data import load_table, read_descriptor, resource
+from analysis.data.consistency import Status, check_derived, check_identities, check_text, run_all
+from analysis.data.store import load_table, read_descriptor, resource
 
 EXPECTED_FINDINGS = {
     # same name, two series (seeds README): the KPI table and the tjenesteprofil differ for 2017

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from analysis.cli import app
+from analysis.cli.main import app
 from analysis.config import DATA_DIR
-from analysis.data import (
+from analysis.data.store import (
     DataError,
     load_observations,
     load_table,
@@ -207,7 +207,7 @@ def test_all_observation_files_listed():
 
 def test_run_skips_validating_data_that_passed_before(data_copy, monkeypatch):
     """`run` checks data/ with `cached_problems`: the same bytes are validated once, changed bytes again."""
-    from analysis import data
+    from analysis.data import store as data
 
     assert data.cached_problems(data_copy) == []
     data._validated.cache_clear()

@@ -31,9 +31,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis import build, config
-from analysis import data as analysis_data
-from analysis.data import read_descriptor
+from analysis import config
+from analysis.build import pipeline as build
+from analysis.data import store as analysis_data
+from analysis.data.store import read_descriptor
 
 ROOT = config.PROJ_ROOT
 NAMES = list(config.NOTEBOOKS)

@@ -20,11 +20,19 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from analysis.cli_data import register
+from analysis.cli.data_commands import register
 from analysis.config import DATA_DIR
-from analysis.data import Problem, load_observations, observation_names, read_descriptor, validate_data
-from analysis.importer import NumberError, numeric_literal, parse_text
-from analysis.template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, build_template, read_observation_literals, sheet_names
+from analysis.data.store import Problem, load_observations, observation_names, read_descriptor, validate_data
+from analysis.intake.importer import NumberError, numeric_literal, parse_text
+from analysis.intake.template import (
+    FIXED_HEADER,
+    GUIDE_SHEET,
+    META_SHEET,
+    SOURCE_HEADER,
+    build_template,
+    read_observation_literals,
+    sheet_names,
+)
 from helpers import tree_hash
 
 YEAR = 2019
@@ -662,7 +670,7 @@ def test_every_problem_is_listed(template, data_copy, tmp_path):
 
 
 def test_staged_validation_failure_leaves_data_unchanged(template, data_copy, tmp_path, monkeypatch):
-    import analysis.importer as importer
+    import analysis.intake.importer as importer
 
     def broken(data_dir):
         return [Problem(f"{Path(data_dir).name}/osu_arsverk.csv", 2, "value", "simulated problem", "test")]

@@ -2,7 +2,18 @@
 
 import pytest
 
-from analysis.fmt import MINUS, NBSP, d3_locale, fmt_change_pct, fmt_mill_kr, fmt_number, fmt_percent, fmt_pp, fmt_unit, fmt_year_span
+from analysis.present.fmt import (
+    MINUS,
+    NBSP,
+    d3_locale,
+    fmt_change_pct,
+    fmt_mill_kr,
+    fmt_number,
+    fmt_percent,
+    fmt_pp,
+    fmt_unit,
+    fmt_year_span,
+)
 
 
 @pytest.mark.parametrize(

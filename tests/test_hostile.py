@@ -34,8 +34,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from analysis import config
-from analysis.build import run_notebooks
-from analysis.preview import build_preview
+from analysis.build.pipeline import run_notebooks
+from analysis.build.preview import build_preview
 
 TAG = "<img src=x onerror=alert(1)>"
 FORMULAS = ['=HYPERLINK("http://x","klikk")', "+SUM(1,2)", "@cmd|/c calc|!A1", "-2+3"]
@@ -142,7 +142,7 @@ def _injected(fragment: str) -> list[str]:
 
 @pytest.mark.parametrize("name", config.NOTEBOOKS)
 def test_no_raw_tag_in_any_output(hostile_book, name):
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])  # as analysis.preview
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])  # as analysis.build.preview
     bad = []
     for d in _outputs(hostile_book, name):
         if "text/markdown" in d:
@@ -265,7 +265,7 @@ def test_preview_runs_nothing_injected(hostile_site, hostile_browser, name):
 
 
 def test_ordinary_labels_stay_as_they_are():
-    from analysis.outputs import DataText, Prose, md_escape
+    from analysis.present.outputs import DataText, Prose, md_escape
 
     ordinary = ("Bærum kommune (ASSS)", "IT-drift", "mill. kr", "kapittel 2.2.3", "hr_turnover", "Organisasjon, styring og utvikling (sum)")
     for label in ordinary:
@@ -274,8 +274,8 @@ def test_ordinary_labels_stay_as_they_are():
 
 
 def test_data_text_is_escaped_where_it_enters_a_sentence():
-    from analysis.outputs import DataText, Prose
-    from analysis.text import capitalize, list_nb
+    from analysis.present.outputs import DataText, Prose
+    from analysis.present.text import capitalize, list_nb
 
     label = DataText(f"{TAG} *a* [b](javascript:x) @fig-x")
     assert str(label) == label and f"{label!s}" == str(label)  # raw as a value: great-tables, html.escape and JSON escape it themselves
@@ -288,7 +288,7 @@ def test_data_text_is_escaped_where_it_enters_a_sentence():
 
 
 def test_csv_cells():
-    from analysis.outputs import csv_cell
+    from analysis.present.outputs import csv_cell
 
     numbers = {"-4,3": "-4,3", "\u22124,3": "-4,3", "+10,0\u00a0%": "+10,0%", "1\u00a0422,3": "1422,3", -4.3: "-4,3", 10.0: "10", 7: "7"}
     for value, written in numbers.items():

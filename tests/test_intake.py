@@ -13,10 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-import analysis.cli as cli
-from analysis.cli import app
-from analysis.data import validate_data
-from analysis.template import build_template
+import analysis.cli.main as cli
+from analysis.cli.main import app
+from analysis.data.store import validate_data
+from analysis.intake.template import build_template
 from helpers import edit_line, tree_hash
 
 YEAR = 2019
@@ -84,7 +84,7 @@ def test_5000_digit_number_in_data_file_is_refused_without_crash(data_copy):
 
 
 def test_round_half_up_never_raises():
-    from analysis.rounding import round_half_up
+    from analysis.calc.rounding import round_half_up
 
     assert round_half_up(float("inf"), 1) == float("inf")
     assert round_half_up(1e300, 2) == 1e300
@@ -291,13 +291,13 @@ def test_dataset_typo_suggests_the_name(mal, data_copy, tmp_path):
 
 def test_internal_error_is_one_line_with_a_log(data_copy, tmp_path, monkeypatch):
     import analysis.config as config
-    import analysis.data
+    import analysis.data.store
 
     def boom(*_a, **_k):
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr(config, "STATE_DIR", tmp_path / "state")
-    monkeypatch.setattr(analysis.data, "validate_data", boom)
+    monkeypatch.setattr(analysis.data.store, "validate_data", boom)
     result = invoke("validate", "--data-dir", data_copy)
     assert result.exit_code == cli.EXIT_INTERNAL == 70, result.output
     lines = result.output.strip().splitlines()

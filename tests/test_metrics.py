@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.metrics import KpiStatus, change_series, kpi_status, linear_sum, pct_change, share_pct, trend3
-from analysis.rounding import round_half_up
+from analysis.calc.metrics import KpiStatus, change_series, kpi_status, linear_sum, pct_change, share_pct, trend3
+from analysis.calc.rounding import round_half_up
 
 
 def test_pct_change_oracle_digit_arsverk():

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 
 import analysis as va
 from analysis import config
-from analysis.build import run_notebooks
-from analysis.cli import app
-from analysis.fmt import fmt_change_pct, fmt_number
-from analysis.metrics import pct_change, trend3
+from analysis.build.pipeline import run_notebooks
+from analysis.calc.metrics import pct_change, trend3
+from analysis.cli.main import app
+from analysis.present.fmt import fmt_change_pct, fmt_number
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019" / "SYNTHETIC_mal-2019_utfylt.xlsx"
 

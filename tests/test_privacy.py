@@ -1,4 +1,4 @@
-"""Small-cell suppression (``analysis.privacy``) on SYNTHETIC tables and on the real minority table.
+"""Small-cell suppression (``analysis.calc.privacy``) on SYNTHETIC tables and on the real minority table.
 
 The central test is an attacker's check written independently of the
 suppression code: it takes what a reader sees (the shown cells), assumes every
@@ -27,8 +27,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 import analysis as va
 from analysis import config
+from analysis.calc.privacy import MARKER, suppress
 from analysis.chapters import medarbeidere as ch
-from analysis.privacy import MARKER, suppress
 
 FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
 KJONN = ("menn", "kvinner")

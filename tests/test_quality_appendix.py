@@ -11,7 +11,7 @@ import re
 import pytest
 
 from analysis.config import BOOK_DIR
-from analysis.fmt import NBSP
+from analysis.present.fmt import NBSP
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.rounding import Interval, Verdict, judge, printed, round_half_up
+from analysis.calc.rounding import Interval, Verdict, judge, printed, round_half_up
 
 
 def test_printed_interval():

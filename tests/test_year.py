@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.build import run_notebooks
+from analysis.build.pipeline import run_notebooks
 
 YEAR = 2017
 LATER = "2018"

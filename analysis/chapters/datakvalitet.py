@@ -1,6 +1,6 @@
 """Appendix: data quality — where the source disagrees with itself, and what the book shows.
 
-Generated entirely from the consistency checks (``analysis.consistency``) and
+Generated entirely from the consistency checks (``analysis.data.consistency``) and
 the datasets' notes in the descriptor; nothing here is typed by hand. Results
 about years after the reporting year are left out.
 """
@@ -12,13 +12,13 @@ import re
 import polars as pl
 from great_tables import GT
 
-from ..book import Book
-from ..consistency import CheckResult, Status, run_all
-from ..data import load_table
-from ..fmt import fmt_number, fmt_year_span
-from ..outputs import Prose, TableOutput
-from ..tables import STUB, _csv, house_style
-from ..text import plural
+from analysis.data.book import Book
+from analysis.data.consistency import CheckResult, Status, run_all
+from analysis.data.store import load_table
+from analysis.present.fmt import fmt_number, fmt_year_span
+from analysis.present.outputs import Prose, TableOutput
+from analysis.present.tables import STUB, _csv, house_style
+from analysis.present.text import plural
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from .. import metrics
-from ..book import Book, TextFigure
-from ..fmt import fmt_number, fmt_percent, fmt_unit, fmt_year_span
-from ..outputs import Prose, TableOutput
-from ..rounding import Verdict, judge, printed
-from ..tables import STUB, _finish, fmt_change, fmt_value
-from ..text import fmt_text_figure, list_nb, paragraph, plural, sentence_change, text_figure_this_year, verb_change
+from analysis.calc import metrics
+from analysis.calc.rounding import Verdict, judge, printed
+from analysis.data.book import Book, TextFigure
+from analysis.present.fmt import fmt_number, fmt_percent, fmt_unit, fmt_year_span
+from analysis.present.outputs import Prose, TableOutput
+from analysis.present.tables import STUB, _finish, fmt_change, fmt_value
+from analysis.present.text import fmt_text_figure, list_nb, paragraph, plural, sentence_change, text_figure_this_year, verb_change
 
 __all__ = [
     "tab_aktivitet",

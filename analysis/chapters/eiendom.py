@@ -5,7 +5,7 @@ Every figure comes from ``data/`` for the chapter's reporting year
 the KPIs. Figures the source states only in its text come from
 ``text_figures.csv`` through ``book.text_figure`` (which hides statements
 about a year after the reporting year). Where the source's text disagrees
-with its own table (a *finding* of ``analysis.consistency.check_text``), a
+with its own table (a *finding* of ``analysis.data.consistency.check_text``), a
 sentence gives the table's figure and says briefly what the text says,
 pointing to the data-quality appendix.
 """
@@ -17,14 +17,24 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import metrics
-from ..book import Book, TextFigure
-from ..consistency import Status, check_text
-from ..data import load_table
-from ..fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
-from ..outputs import Prose, TableOutput
-from ..tables import tab_series
-from ..text import capitalize, describe_change, fmt_text_figure, fmt_val, list_nb, paragraph, sentence_change, sentence_missing, verb_change
+from analysis.calc import metrics
+from analysis.data.book import Book, TextFigure
+from analysis.data.consistency import Status, check_text
+from analysis.data.store import load_table
+from analysis.present.fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
+from analysis.present.outputs import Prose, TableOutput
+from analysis.present.tables import tab_series
+from analysis.present.text import (
+    capitalize,
+    describe_change,
+    fmt_text_figure,
+    fmt_val,
+    list_nb,
+    paragraph,
+    sentence_change,
+    sentence_missing,
+    verb_change,
+)
 
 __all__ = [
     "tab_aktivitet",

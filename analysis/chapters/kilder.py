@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 from great_tables import GT
 
-from ..book import Book
-from ..data import observation_names
-from ..fmt import fmt_number, fmt_year_span
-from ..outputs import Prose, TableOutput
-from ..tables import STUB, _csv, house_style
-from ..text import plural
+from analysis.data.book import Book
+from analysis.data.store import observation_names
+from analysis.present.fmt import fmt_number, fmt_year_span
+from analysis.present.outputs import Prose, TableOutput
+from analysis.present.tables import STUB, _csv, house_style
+from analysis.present.text import plural
 
 __all__ = ["sentence_overview", "tab_datasets"]
 

@@ -19,7 +19,7 @@ which areas drove the change in sickness absence) are gated the same way, on
 the text figure they belong to.
 
 Counts of persons broken down by group appear only in the minority table. Its
-small counts are suppressed (``analysis.privacy``), and every output built from
+small counts are suppressed (``analysis.calc.privacy``), and every output built from
 the same figures (the table's CSV and plain text, the chart of shares, the
 sentences about the shares) leaves the suppressed cells out.
 """
@@ -32,14 +32,14 @@ from dataclasses import dataclass
 import polars as pl
 from great_tables import GT, loc, style
 
-from .. import config
-from ..book import Book, TextFigure
-from ..charts import chart_bars
-from ..fmt import NBSP, fmt_number, fmt_percent, fmt_year_span
-from ..outputs import ChartOutput, Prose, TableOutput
-from ..privacy import MARKER, SuppressedTable, suppress
-from ..tables import STUB, _csv, fmt_change, fmt_value, house_style
-from ..text import (
+from analysis import config
+from analysis.calc.privacy import MARKER, SuppressedTable, suppress
+from analysis.data.book import Book, TextFigure
+from analysis.present.charts import chart_bars
+from analysis.present.fmt import NBSP, fmt_number, fmt_percent, fmt_year_span
+from analysis.present.outputs import ChartOutput, Prose, TableOutput
+from analysis.present.tables import STUB, _csv, fmt_change, fmt_value, house_style
+from analysis.present.text import (
     capitalize,
     describe_change,
     fmt_obs,
@@ -319,7 +319,7 @@ def tab_heltid(book: Book) -> TableOutput:
     return _tab_rows(book, id="medarbeidere-heltid", title="Stillingsstørrelse", rows=rows)
 
 
-# -- minority background (privacy: small counts of persons are suppressed, ``analysis.privacy``) ----------------------------------
+# -- minority background (privacy: small counts of persons are suppressed, ``analysis.calc.privacy``) ----------------------------------
 
 _MINORITET_COLUMNS = (
     ("arsverk_minoritetsbakgrunn", "Årsverk"),

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from .. import metrics
-from ..book import Book, TextFigure
-from ..charts import chart_shares
-from ..fmt import fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
-from ..outputs import ChartOutput, Prose, TableOutput
-from ..rounding import printed
-from ..tables import tab_series
-from ..text import capitalize, describe_change, fmt_text_figure, fmt_val, list_nb, paragraph, verb_change
+from analysis.calc import metrics
+from analysis.calc.rounding import printed
+from analysis.data.book import Book, TextFigure
+from analysis.present.charts import chart_shares
+from analysis.present.fmt import fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
+from analysis.present.outputs import ChartOutput, Prose, TableOutput
+from analysis.present.tables import tab_series
+from analysis.present.text import capitalize, describe_change, fmt_text_figure, fmt_val, list_nb, paragraph, verb_change
 
 _figure = partial(fmt_text_figure, magnitude=True)
 """A text figure without its sign: the sentences say the direction in words."""

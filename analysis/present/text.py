@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import metrics
-from .book import Book, TextFigure
-from .fmt import NBSP, fmt_number, fmt_percent, fmt_unit
-from .outputs import DataText, Prose
+from analysis.calc import metrics
+from analysis.data.book import Book, TextFigure
+from analysis.present.fmt import NBSP, fmt_number, fmt_percent, fmt_unit
+from analysis.present.outputs import DataText, Prose
 
 __all__ = [
     "fmt_val",
@@ -182,7 +182,7 @@ def note_source_charts(book: Book, sections: Sequence[str], *, exclude: Sequence
     the chapter redraws from a table's figures. A chart whose title or description
     names a year after the reporting year is left out: it belongs to a later year's story.
     """
-    from .data import load_table
+    from analysis.data.store import load_table
 
     rows = [
         r

@@ -42,7 +42,8 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
-from . import config, fonts
+from analysis import config
+from analysis.present import fonts
 
 __all__ = ["build_preview", "PreviewPage", "VEGA_BUNDLE"]
 
@@ -375,7 +376,7 @@ def build_preview(book_dir: Path = config.BOOK_DIR, out_dir: Path | None = None,
     ``names`` defaults to ``config.NOTEBOOKS`` (chapters missing from ``book_dir`` are
     left out). Returns the pages written, in book order.
     """
-    from .build import write_vega_bundle
+    from analysis.build.pipeline import write_vega_bundle
 
     book_dir = Path(book_dir)
     out_dir = Path(out_dir) if out_dir is not None else config.STATE_DIR / "preview"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
-from . import config
-from .data import ensure_valid, load_observations, load_table, read_descriptor, resource
-from .outputs import DataText  # text from data: escaped where it enters a sentence (analysis.outputs)
+from analysis import config
+from analysis.data.store import ensure_valid, load_observations, load_table, read_descriptor, resource
+from analysis.present.outputs import DataText  # text from data: escaped where it enters a sentence (analysis.present.outputs)
 
 __all__ = ["Book", "setup", "TextFigure", "resolve_series"]
 
@@ -195,7 +195,7 @@ def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -
     """
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
     ensure_valid(data_dir)
-    from .charts import enable_theme
+    from analysis.present.charts import enable_theme
 
     enable_theme()
     return Book(year=int(year), data_dir=data_dir)

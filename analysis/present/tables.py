@@ -1,7 +1,7 @@
 """Tables: great-tables builders in one house style.
 
 Every builder takes the chapter ``Book`` first, returns a ``TableOutput`` and
-formats every figure with ``analysis.fmt`` (the same formatter as charts and
+formats every figure with ``analysis.present.fmt`` (the same formatter as charts and
 sentences). Derived columns (change, trend, status) are computed here from the
 data, never read from the source's printed derived values.
 
@@ -20,10 +20,11 @@ import polars as pl
 from great_tables import GT, loc, style
 from great_tables._gt_data import Heading
 
-from . import fonts, metrics
-from .book import Book, resolve_series
-from .fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
-from .outputs import TableOutput, csv_text
+from analysis.calc import metrics
+from analysis.data.book import Book, resolve_series
+from analysis.present import fonts
+from analysis.present.fmt import NBSP, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
+from analysis.present.outputs import TableOutput, csv_text
 
 __all__ = [
     "house_style",

@@ -35,8 +35,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .config import DATA_DIR
-from .data import ensure_valid, observation_names, read_descriptor, resource, value_decimals
+from analysis.config import DATA_DIR
+from analysis.data.store import ensure_valid, observation_names, read_descriptor, resource, value_decimals
 
 __all__ = [
     "FIXED_HEADER",

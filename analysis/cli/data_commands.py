@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import config
+from analysis import config
 
 __all__ = ["register", "template", "import_"]
 
@@ -52,8 +52,8 @@ def template(
     and what the import accepts. If data/ already holds the year, its figures are filled in for
     correction (import with --replace).
     """
-    from .data import DataError
-    from .template import build_template
+    from analysis.data.store import DataError
+    from analysis.intake.template import build_template
 
     output = output or Path(f"mal-{year}.xlsx")
     try:
@@ -70,8 +70,8 @@ def template(
 
 
 def _print_rejected(path: Path, problems: list) -> None:
-    from .importer import problem_key
-    from .intake import capped_lines
+    from analysis.data.gate import capped_lines
+    from analysis.intake.importer import problem_key
 
     err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {path.name}; nothing was written:")
     for line in capped_lines(problems, problem_key):
@@ -79,8 +79,8 @@ def _print_rejected(path: Path, problems: list) -> None:
 
 
 def _print_warnings(warnings: list) -> None:
-    from .importer import problem_key
-    from .intake import capped_lines
+    from analysis.data.gate import capped_lines
+    from analysis.intake.importer import problem_key
 
     for line in capped_lines(warnings, problem_key, prefix="warning: "):
         err_console.print(line, markup=False)
@@ -88,8 +88,8 @@ def _print_warnings(warnings: list) -> None:
 
 def _check_dataset_name(dataset: str, data_dir: Path) -> None:
     """Exit 2 with "unknown dataset 'x'; did you mean y?" when ``dataset`` is not an observation dataset."""
-    from .data import DataError, observation_names, read_descriptor
-    from .template import unknown_dataset_message
+    from analysis.data.store import DataError, observation_names, read_descriptor
+    from analysis.intake.template import unknown_dataset_message
 
     try:
         names = observation_names(read_descriptor(data_dir))
@@ -131,8 +131,8 @@ def import_(
 
     Exit 0 when imported (or nothing to import), 1 when the input is rejected (nothing written).
     """
-    from .data import DataError
-    from .importer import ImportRejected, apply_import, change_lines, plan_import, summary_lines
+    from analysis.data.store import DataError
+    from analysis.intake.importer import ImportRejected, apply_import, change_lines, plan_import, summary_lines
 
     if dataset and file.suffix.lower() != ".csv":
         err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import config
+from analysis import config
 
 __all__ = ["MARKER", "Cell", "SuppressedTable", "suppress"]
 

@@ -16,11 +16,12 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from . import fonts, metrics
-from .book import Book, resolve_series
-from .fmt import NBSP, d3_locale, fmt_number, fmt_year_span
-from .outputs import ChartOutput, csv_text
-from .tables import COMPARATORS, fmt_value
+from analysis.calc import metrics
+from analysis.data.book import Book, resolve_series
+from analysis.present import fonts
+from analysis.present.fmt import NBSP, d3_locale, fmt_number, fmt_year_span
+from analysis.present.outputs import ChartOutput, csv_text
+from analysis.present.tables import COMPARATORS, fmt_value
 
 __all__ = ["PALETTE", "enable_theme", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
 

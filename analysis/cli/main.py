@@ -22,7 +22,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import config
+from analysis import config
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
@@ -54,8 +54,8 @@ DataDirOpt = Annotated[
 
 def _print_problems(problems: list) -> None:
     """Every problem, at most a few lines per file and kind (then how many more)."""
-    from .data import problem_key
-    from .intake import capped_lines
+    from analysis.data.gate import capped_lines
+    from analysis.data.store import problem_key
 
     for line in capped_lines(problems, problem_key):
         err_console.print(line, markup=False)
@@ -71,7 +71,7 @@ def _check_year(year: int, data_dir: Path) -> None:
     """
     import csv
 
-    from .data import observation_names, read_descriptor, resource
+    from analysis.data.store import observation_names, read_descriptor, resource
 
     descriptor = read_descriptor(data_dir)
     spans: dict[str, tuple[int, int]] = {}
@@ -100,8 +100,8 @@ def _check_year(year: int, data_dir: Path) -> None:
 
 def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
-    from .consistency import Status, run_all
-    from .data import observation_names, read_descriptor, validate_data
+    from analysis.data.consistency import Status, run_all
+    from analysis.data.store import observation_names, read_descriptor, validate_data
 
     problems = validate_data(data_dir)
     if problems:
@@ -210,7 +210,7 @@ def _check_chapters(chapters: list[str] | None) -> list[str]:
 
 def _sync_year_profile() -> None:
     """Write _quarto-year.yml from the executed chapters; warn when they disagree or some are missing."""
-    from .build import BuildError, book_year, write_year_profile
+    from analysis.build.pipeline import BuildError, book_year, write_year_profile
 
     try:
         write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
@@ -220,7 +220,7 @@ def _sync_year_profile() -> None:
 
 def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
     """Execute the chapters (data already validated); exit 3 on a failing chapter."""
-    from .build import BuildError, ChapterRunError, run_notebooks
+    from analysis.build.pipeline import BuildError, ChapterRunError, run_notebooks
 
     progress = _ChapterProgress(names)
     try:
@@ -253,7 +253,7 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
 
 def _render(to: str) -> None:
     """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
-    from .build import BuildError, QuartoFailed, QuartoMissing, render_book
+    from analysis.build.pipeline import BuildError, QuartoFailed, QuartoMissing, render_book
 
     if to not in ("html", "typst", "all"):
         raise typer.BadParameter("choose html, typst or all", param_hint="--to")
@@ -286,7 +286,7 @@ def run(
     only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
     chapter fails (named with its cell and error).
     """
-    from .data import cached_problems
+    from analysis.data.store import cached_problems
 
     names = _check_chapters(chapter)
     problems = cached_problems(data_dir or config.DATA_DIR)  # data that passed before are not checked again
@@ -321,7 +321,7 @@ def build(
     """
     if to not in ("html", "typst", "all"):
         raise typer.BadParameter("choose html, typst or all", param_hint="--to")
-    from .build import find_quarto
+    from analysis.build.pipeline import find_quarto
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
@@ -342,7 +342,7 @@ def preview(
     the pages, nothing is fetched from the internet) and the computed text. The published book is
     `render`'s output; this preview has no Quarto layout, numbering or PDF.
     """
-    from .preview import build_preview
+    from analysis.build.preview import build_preview
 
     try:
         pages = build_preview(config.BOOK_DIR, out)
@@ -356,7 +356,7 @@ def preview(
     console.print(f"wrote {len(pages)} page(s): open {out / 'index.html'}")
 
 
-from .cli_data import register as _register_data_commands  # noqa: E402  (template, import)
+from analysis.cli.data_commands import register as _register_data_commands  # noqa: E402  (template, import)
 
 _register_data_commands(app)
 

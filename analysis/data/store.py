@@ -31,7 +31,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from .config import CHECKS_FILE, DATA_DIR, DESCRIPTOR, STATE_DIR
+from analysis.config import CHECKS_FILE, DATA_DIR, DESCRIPTOR, STATE_DIR
 
 __all__ = [
     "Problem",
@@ -81,7 +81,7 @@ class DataError(Exception):
     """Raised when ``data/`` is not valid; carries every problem found."""
 
     def __init__(self, problems: Iterable[Problem]):
-        from .intake import capped_lines
+        from analysis.data.gate import capped_lines
 
         self.problems = list(problems)
         lines = "\n".join(capped_lines(self.problems, problem_key))
@@ -418,7 +418,7 @@ def validate_data(data_dir: Path = DATA_DIR) -> list[Problem]:
         descriptor = read_descriptor(data_dir)
     except DataError as exc:
         return exc.problems
-    from .intake import file_problems
+    from analysis.data.gate import file_problems
 
     own, skip, cells = file_problems(data_dir, descriptor, Problem, _display)
     schema_problems = [
@@ -459,7 +459,8 @@ def _stamp(state: str) -> Path:
     or a changed rule validates again; chapters run by ``run`` right after
     ``validate`` then skip a second, identical validation.
     """
-    sources = [Path(__file__), Path(__file__).with_name("intake.py"), DATA_DIR.parent / "pyproject.toml"]
+    here = Path(__file__).resolve().parent
+    sources = [*sorted(here.glob("*.py")), *sorted((here.parent / "calc").glob("*.py")), DATA_DIR.parent / "pyproject.toml"]
     code = hashlib.sha256(b"".join(p.read_bytes() for p in sources if p.exists())).hexdigest()[:16]
     return STATE_DIR / "valid" / f"{state[:32]}-{code}"
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from . import metrics
-from .config import DATA_DIR
-from .data import load_checks, load_observations, load_table, observation_names, read_descriptor
-from .rounding import Interval, Verdict, judge, printed
+from analysis.calc import metrics
+from analysis.calc.rounding import Interval, Verdict, judge, printed
+from analysis.config import DATA_DIR
+from analysis.data.store import load_checks, load_observations, load_table, observation_names, read_descriptor
 
 __all__ = ["Status", "CheckResult", "check_derived", "check_identities", "check_text", "run_all"]
 

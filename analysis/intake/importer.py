@@ -1,6 +1,6 @@
 """Import the new year's figures (``virksomhetsanalyse import``).
 
-Input is the workbook made by ``analysis.template`` (or a CSV export of one of
+Input is the workbook made by ``analysis.intake.template`` (or a CSV export of one of
 its sheets). ``plan_import`` reads and checks *everything* and either returns
 an ``ImportPlan`` or raises ``ImportRejected`` with every problem, each naming
 the sheet (or file), the cell (``G7``), what was expected and what was found.
@@ -46,9 +46,20 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .data import OBS_COLUMNS, ensure_valid, observation_names, read_descriptor, resource, validate_data
-from .intake import PLACEHOLDERS, SIG_DIGITS, capped_lines, significant_digits, thousands
-from .template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, Lookups, RowLayout, SheetLayout, Unit, layouts, read_lookups
+from analysis.data.gate import PLACEHOLDERS, SIG_DIGITS, capped_lines, significant_digits, thousands
+from analysis.data.store import OBS_COLUMNS, ensure_valid, observation_names, read_descriptor, resource, validate_data
+from analysis.intake.template import (
+    FIXED_HEADER,
+    GUIDE_SHEET,
+    META_SHEET,
+    SOURCE_HEADER,
+    Lookups,
+    RowLayout,
+    SheetLayout,
+    Unit,
+    layouts,
+    read_lookups,
+)
 
 __all__ = [
     "ImportProblem",
@@ -362,6 +373,7 @@ def _oversized(path: Path) -> list[ImportProblem]:
             rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
         except KeyError:
             book = rels = ""
+
     def attr(tag: str, name: str) -> str:
         m = re.search(rf'\s{name}="([^"]*)"', tag)
         return m.group(1) if m else ""

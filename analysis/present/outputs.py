@@ -121,7 +121,7 @@ for _name in ("lower", "upper", "capitalize", "title", "casefold", "swapcase", "
 # --------------------------------------------------------------------------- CSV downloads
 
 _CSV_NUMBER = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?: \d{3})+)(?:,\d+)?%?$")
-"""A figure as ``analysis.fmt`` writes it (no-break spaces dropped, U+2212 as ``-``): ``-4,3``, ``+10,0%``,
+"""A figure as ``analysis.present.fmt`` writes it (no-break spaces dropped, U+2212 as ``-``): ``-4,3``, ``+10,0%``,
 ``1422,3``. Every string of this form is a number constant to a spreadsheet, never a formula."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -140,7 +140,7 @@ def csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        from .fmt import fmt_number
+        from analysis.present.fmt import fmt_number
 
         return fmt_number(value, 3).rstrip("0").rstrip(",").replace("\u00a0", "").replace("\u2212", "-")
     if isinstance(value, int):
@@ -203,7 +203,7 @@ class ChartOutput:
         spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         png = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.alt, quote=True)
-        from .fmt import d3_locale
+        from analysis.present.fmt import d3_locale
 
         locale = json.dumps(d3_locale(), ensure_ascii=False, sort_keys=True)
         return (
