@@ -20,10 +20,9 @@ _EXPORTS = {
     "Book": "data.book",
     "setup": "data.book",
     "Prose": "present.outputs",
-    "tab_series": "present.tables",
-    "tab_kpi": "present.tables",
-    "tab_profile": "present.tables",
-    "tab_cross": "present.tables",
+    "tab_series": "present.series_tables",
+    "tab_kpi": "present.series_tables",
+    "tab_profile": "present.series_tables",
     "chart_series": "present.charts",
     "chart_bars": "present.charts",
     "chart_profile": "present.charts",
@@ -39,7 +38,6 @@ __all__ = [
     "tab_series",
     "tab_kpi",
     "tab_profile",
-    "tab_cross",
     "chart_series",
     "chart_bars",
     "chart_profile",
@@ -53,7 +51,7 @@ if TYPE_CHECKING:
     from .data.book import Book, setup
     from .present.charts import chart_bars, chart_profile, chart_series, chart_shares
     from .present.outputs import Prose
-    from .present.tables import tab_cross, tab_kpi, tab_profile, tab_series
+    from .present.series_tables import tab_kpi, tab_profile, tab_series
     from .present.text import sentence_change, sentence_missing
 
 

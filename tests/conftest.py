@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of data/ that a test may break."""
+"""Shared fixtures: a private copy of data/ that a test may break, the books of three years, a warm kernel pool."""
 
 import shutil
 from pathlib import Path
@@ -38,6 +38,52 @@ def b19():
     import analysis as va
 
     return va.setup(2019)
+
+
+class _SharedKernels:
+    """Two warm kernels (``analysis.build.kernels.KernelPool``) for every test that runs chapters, started at first use."""
+
+    def __init__(self) -> None:
+        self.pool = None
+
+    def _started(self):
+        if self.pool is None:
+            from analysis.build.kernels import KernelPool
+
+            self.pool = KernelPool(2)
+        return self.pool
+
+    def submit(self, job):
+        return self._started().submit(job)
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool.close()
+            self.pool = None  # the next run starts new kernels
+
+    def close(self) -> None:  # kept open for the next test
+        pass
+
+    def shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kernel_pool():
+    """The session's warm kernels: ``run_notebooks`` uses them by default (``analysis.build.run.shared_pool``).
+
+    Each chapter still runs in a fresh namespace, and a chapter that kills its kernel gets it replaced, so the
+    tests sharing them cannot see each other's chapters; the kernels start once per worker, not once per run.
+    """
+    from analysis.build import run
+
+    shared = _SharedKernels()
+    run.shared_pool = shared
+    yield shared
+    run.shared_pool = None
+    shared.shutdown()
 
 
 # --------------------------------------------------------------------------- time per test area

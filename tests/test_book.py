@@ -25,8 +25,7 @@ def test_text_figure_hidden_after_reporting_year_but_target_shown(b17):
 
 
 def test_fmt_obs_never_adds_decimals_the_source_did_not_print(b18):
-    from analysis.present.fmt import NBSP
-    from analysis.present.text import fmt_obs, fmt_val
+    from analysis.present.fmt import NBSP, fmt_obs, fmt_val
 
     assert b18.printed_decimals("hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2012) == 0
     assert fmt_obs(b18, "hr_minoritet", "andel_minoritetsbakgrunn", "kommunen", 2012) == f"12{NBSP}%"
@@ -36,8 +35,8 @@ def test_fmt_obs_never_adds_decimals_the_source_did_not_print(b18):
 
 
 def test_fmt_text_figure_and_this_year(b18, b17):
-    from analysis.present.fmt import NBSP
-    from analysis.present.text import fmt_text_figure, text_figure_this_year
+    from analysis.present.fmt import NBSP, fmt_text_figure
+    from analysis.present.text import text_figure_this_year
 
     energi = b18.target("klimaklok_mal_energi_2020")
     assert fmt_text_figure(energi) == f"\u221212{NBSP}%"

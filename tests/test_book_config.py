@@ -7,6 +7,7 @@ words, the post-render clean-up, the tables' one caption and widths, and the
 generated alt text that the PDF's images carry.
 """
 
+import copy
 import json
 import os
 import re
@@ -22,8 +23,8 @@ import yaml
 from great_tables import GT
 
 import analysis as va
-from analysis.build import pipeline as build
-from analysis.config import BOOK_DIR, NOTEBOOKS, PROJ_ROOT
+from analysis.build import notebook, render
+from analysis.config import APPENDICES, BOOK_DIR, CHAPTERS, NOTEBOOKS, PROJ_ROOT
 from analysis.present import fonts, tables
 
 ROOT = PROJ_ROOT
@@ -104,6 +105,50 @@ def test_chart_png_is_the_same_without_system_fonts(tmp_path):
 # --------------------------------------------------------------------------- Quarto configuration
 
 
+def chapter_list_disagreements(conf: dict, chapters=CHAPTERS, appendices=APPENDICES) -> list[str]:
+    """Where ``_quarto.yml`` lists other chapters than ``analysis/config.py`` (the one list: CHAPTERS, then APPENDICES)."""
+    want_chapters = ["index.qmd", *(f"book/{n}.ipynb" for n in chapters)]
+    want_appendices = [f"book/{n}.ipynb" for n in appendices]
+    got = {
+        "book.chapters": conf["book"].get("chapters"),
+        "book.appendices": conf["book"].get("appendices"),
+        "project.render": conf["project"].get("render"),
+    }
+    want = {"book.chapters": want_chapters, "book.appendices": want_appendices, "project.render": want_chapters + want_appendices}
+    return [f"{key}: {got[key]} != {want[key]} (analysis/config.py)" for key in want if got[key] != want[key]]
+
+
+def test_quarto_lists_exactly_the_configured_notebooks(quarto):
+    assert chapter_list_disagreements(quarto) == []
+
+
+def test_a_chapter_list_that_disagrees_is_found(quarto):
+    swapped = copy.deepcopy(quarto)
+    swapped["book"]["chapters"][1:3] = swapped["book"]["chapters"][2:0:-1]
+    assert [d.split(":")[0] for d in chapter_list_disagreements(swapped)] == ["book.chapters"]
+    dropped = chapter_list_disagreements(quarto, appendices=APPENDICES[:-1])
+    assert [d.split(":")[0] for d in dropped] == ["book.appendices", "project.render"]
+
+
+def test_book_renders_without_executing_and_with_one_pdf_format(quarto):
+    assert quarto["project"]["type"] == "book" and quarto["project"]["output-dir"] == "_book"
+    assert quarto["execute"] == {"enabled": False, "echo": False}
+    assert quarto["lang"] == "nb"
+    assert set(quarto["format"]) == {"html", "typst"}  # exactly one PDF-producing format
+    assert quarto["format"]["typst"]["papersize"] == "a4"
+    assert quarto["format"]["html"]["theme"] == "default"  # no remote fonts
+    assert quarto["book"]["author"] and quarto["book"]["downloads"] == ["pdf"] and quarto["book"]["search"] is True
+    assert quarto["profile"]["default"] == "year"
+
+
+def test_book_ships_its_chart_javascript(quarto):
+    assert "/book/assets/vega-bundle.js" in quarto["project"]["resources"]
+    header = (ROOT / quarto["format"]["html"]["include-in-header"]).read_text(encoding="utf-8")
+    assert re.search(r'<script src="assets/vega-bundle\.js" data-vega-bundle>', header)
+    assert (ROOT / quarto["project"]["post-render"]).exists()
+    assert (ROOT / "index.qmd").exists() and "{{< include book/index.qmd >}}" in (ROOT / "index.qmd").read_text(encoding="utf-8")
+
+
 def test_resources_are_project_relative(quarto):
     resources = quarto["project"]["resources"]
     assert resources and all(r.startswith("/") for r in resources), resources  # else they match inside an old _book/
@@ -180,9 +225,9 @@ def test_render_writes_the_fonts_before_quarto(tmp_path, monkeypatch):
     book_dir.mkdir()
     for name in NOTEBOOKS:
         shutil.copy(BOOK_DIR / f"{name}.ipynb", book_dir)
-    monkeypatch.setattr(build.subprocess, "run", fake_run)
-    monkeypatch.setattr(build, "_post_render_module", lambda: type("M", (), {"process": staticmethod(lambda d: None)}))
-    build.render_book(root=tmp_path, book_dir=book_dir, output_dir=tmp_path / "_book", quarto="quarto")
+    monkeypatch.setattr(render.subprocess, "run", fake_run)
+    monkeypatch.setattr(render, "post_render_module", lambda: type("M", (), {"process": staticmethod(lambda d: None)}))
+    render.render_book(root=tmp_path, book_dir=book_dir, output_dir=tmp_path / "_book", quarto="quarto")
     assert len(seen["fonts"]) == len(fonts.FACES) and seen["css"]
     assert seen["typst"] == str((book_dir / fonts.WEB_DIR).resolve())
 
@@ -202,7 +247,7 @@ NAV = """<div class="nav-page nav-page-next">
 
 
 def test_post_render_drops_link_labels_that_hide_the_visible_text():
-    pr = build._post_render_module()
+    pr = render.post_render_module()
     html, n = pr.fix_link_labels(NAV)
     assert n == 2
     assert 'aria-label="Digitalisering og IT"' not in html and 'aria-label="index.html"' not in html
@@ -284,7 +329,7 @@ def test_clean_notebook_puts_generated_alt_text_into_fig_alt():
         ],
     }
     nb = {"metadata": {}, "cells": [cell]}
-    build.clean_notebook(nb)
+    notebook.clean_notebook(nb)
     assert cell["source"].splitlines()[1] == '#| fig-alt: "Stolpediagram: A 28\u00a0%, B 10\u00a0%."'
     assert cell["source"].endswith("ch.chart_x(book)")
 

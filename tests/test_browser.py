@@ -316,3 +316,22 @@ def test_preview_pages_carry_no_quarto_syntax(tmp_path):
             r"(?:^|>)\s*:::|\{#(?:sec|fig|tbl)-[\w-]+\}|\?@[\w-]+|(?<![\w/])@(?:sec|fig|tbl)-[\w-]+", body, flags=re.MULTILINE
         )
         assert leftovers == [], f"{p.name}: Quarto syntax left in the page: {leftovers[:5]}"
+
+
+def test_preview_pairs_nested_fenced_divs_as_pandoc_does(tmp_path):
+    """A bare ``:::`` closes the innermost open div (why the preview does not use mdit-py-plugins' container)."""
+    import json
+    import re
+
+    md = "::: {.callout-note}\n## Merk\n\nFør.\n\n::: {#indre .boks}\nInni.\n:::\n\nEtter, fortsatt i merknaden.\n:::\n\nUtenfor.\n"
+    nb = {"cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Tittel {#sec-t}\n\n" + md}], "metadata": {}}
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "t.ipynb").write_text(json.dumps({**nb, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    (page,) = build_preview(book, tmp_path / "out", ["t"])
+    body = re.sub(r">\s+<", "><", page.path.read_text(encoding="utf-8").split("<main>")[1])
+    callout = re.search(r'<div class="callout callout-note" role="note">(.*?)</div><p>Utenfor', body)
+    assert callout, body
+    assert '<p class="callout-title">Merk</p>' in callout.group(1)
+    assert '<div class="boks" id="indre"><p>Inni.</p></div>' in callout.group(1)
+    assert "<p>Etter, fortsatt i merknaden.</p>" in callout.group(1)

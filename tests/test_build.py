@@ -1,4 +1,4 @@
-"""The build pipeline: run (papermill), render (Quarto) and the book's configuration.
+"""The build: run (papermill on a pool of warm kernels, or a process per chapter), render (Quarto), post-render.
 
 Notebooks here are the SYNTHETIC fixtures in tests/fixtures/notebooks/ (see
 tests/fixtures/make_fixtures.py), run on the synthetic data package in
@@ -19,11 +19,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.build import pipeline as build
+from analysis.build import errors, keys, notebook, render, run, state
 from analysis.cli import main as cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,28 +34,28 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """A private project: copies of the fixture notebooks and data, empty book/ and .build/.
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_pool) -> dict:
+    """A private project: copies of the fixture notebooks and data, empty book/ and .build/, the shared warm kernels.
 
     The ``analysis`` source hash is pinned: the package may be edited while the tests run.
     """
-    monkeypatch.setattr(build, "_package_hash", lambda: "pinned")
+    monkeypatch.setattr(keys, "package_hash", lambda: "pinned")
     paths = {
         "notebooks": tmp_path / "notebooks",
         "data": tmp_path / "data",
         "book": tmp_path / "book",
         "state": tmp_path / ".build",
         "root": tmp_path,
+        "pool": kernel_pool,
     }
     shutil.copytree(FIXTURES / "notebooks", paths["notebooks"])
     shutil.copytree(FIXTURES / "data", paths["data"])
     return paths
 
 
-def _run(p: dict[str, Path], names=("tiny_a", "tiny_b"), **kw) -> build.RunResult:
-    return build.run_notebooks(
-        list(names), notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], jobs=2, **kw
-    )
+def _run(p: dict, names=("tiny_a", "tiny_b"), **kw) -> run.RunResult:
+    kw.setdefault("pool", p["pool"])
+    return run.run_notebooks(list(names), notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], **kw)
 
 
 def _dirs(p: dict[str, Path]) -> dict[str, Path]:
@@ -79,16 +78,16 @@ def _use_project(monkeypatch: pytest.MonkeyPatch, p: dict[str, Path], names: tup
 
 def _load_post_render():
     """tools/post_render.py, a standalone script (Quarto runs it), loaded as a module."""
-    return build._post_render_module()
+    return render.post_render_module()
 
 
 # --------------------------------------------------------------------------- run: parameters and hashing
 
 
 def test_default_data_dir_is_not_injected(tmp_path: Path):
-    assert build.parameters_for(2018) == {"year": 2018}
-    assert build.parameters_for(2018, config.DATA_DIR) == {"year": 2018}
-    assert build.parameters_for(2017, tmp_path) == {"year": 2017, "data_dir": str(tmp_path.resolve())}
+    assert keys.parameters_for(2018) == {"year": 2018}
+    assert keys.parameters_for(2018, config.DATA_DIR) == {"year": 2018}
+    assert keys.parameters_for(2017, tmp_path) == {"year": 2017, "data_dir": str(tmp_path.resolve())}
 
 
 def test_each_run_records_the_files_it_read_and_their_hashes(project):
@@ -97,12 +96,12 @@ def test_each_run_records_the_files_it_read_and_their_hashes(project):
     for name, dataset in (("tiny_a", "osu_obs"), ("tiny_b", "digit_obs")):
         sha = hashlib.sha256((project["data"] / f"{dataset}.csv").read_bytes()).hexdigest()
         assert chapters[name]["reads"] == {f"{dataset}.csv": {"name": dataset, "sha256": sha}}
-        assert build.stale_reads(chapters[name]["reads"], project["data"]) == []
+        assert keys.stale_reads(chapters[name]["reads"], project["data"]) == []
     with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:
         f.write("2018,digit_c,kommunen,1.5\n")
-    assert build.stale_reads(chapters["tiny_b"]["reads"], project["data"]) == ["digit_obs.csv"]
+    assert keys.stale_reads(chapters["tiny_b"]["reads"], project["data"]) == ["digit_obs.csv"]
     (project["data"] / "osu_obs.csv").unlink()
-    assert build.stale_reads(chapters["tiny_a"]["reads"], project["data"]) == ["osu_obs.csv"]  # gone counts as changed
+    assert keys.stale_reads(chapters["tiny_a"]["reads"], project["data"]) == ["osu_obs.csv"]  # gone counts as changed
 
 
 def test_a_run_that_records_nothing_depends_on_all_data(project):
@@ -115,7 +114,7 @@ def test_a_run_that_records_nothing_depends_on_all_data(project):
 
 
 def test_data_layer_records_every_read(data_copy):
-    from analysis.data import store as data
+    from analysis.data import load as data
 
     data.clear_reads()
     data.load_observations("osu_arsverk", data_copy)
@@ -131,14 +130,14 @@ def test_data_layer_records_every_read(data_copy):
 
 def test_key_covers_notebook_code_and_parameters(project, monkeypatch):
     def key(year=2018):
-        params = build.parameters_for(year, project["data"])
-        return build.chapter_key("tiny_a", params, notebooks_dir=project["notebooks"])
+        params = keys.parameters_for(year, project["data"])
+        return keys.chapter_key("tiny_a", params, notebooks_dir=project["notebooks"])
 
     base = key()
     assert key(2017) != base
-    monkeypatch.setattr(build, "_package_hash", lambda: "edited")
+    monkeypatch.setattr(keys, "package_hash", lambda: "edited")
     assert key() != base
-    monkeypatch.setattr(build, "_package_hash", lambda: "pinned")
+    monkeypatch.setattr(keys, "package_hash", lambda: "pinned")
     assert key() == base
     nb = project["notebooks"] / "tiny_a.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("total:.1f", "total:.2f"), encoding="utf-8")
@@ -162,7 +161,7 @@ def test_incremental_skip_force_and_fine_grained_data(project):
 
     with open(project["data"] / "digit_obs.csv", "a", encoding="utf-8") as f:  # only tiny_b reads it (its record says so)
         f.write("2018,digit_c,kommunen,1.5\n")
-    assert build.outdated(["tiny_a", "tiny_b"], year=2017, notebooks_dir=project["notebooks"], **_dirs(project)) == ["tiny_b"]
+    assert state.outdated(["tiny_a", "tiny_b"], year=2017, notebooks_dir=project["notebooks"], **_dirs(project)) == ["tiny_b"]
     assert list(_run(project, year=2017).executed) == ["tiny_b"]
 
     assert sorted(_run(project, year=2018).executed) == ["tiny_a", "tiny_b"]  # parameters changed
@@ -177,7 +176,7 @@ def test_failing_chapter_leaves_book_untouched_and_is_reported(project):
     state_before = (project["state"] / "state.json").read_bytes()
     shutil.copy(project["notebooks"] / "broken.ipynb", project["notebooks"] / "tiny_a.ipynb")
 
-    with pytest.raises(build.ChapterRunError) as info:
+    with pytest.raises(errors.ChapterRunError) as info:
         _run(project, force=True)  # tiny_b succeeds, tiny_a fails: nothing moves
 
     assert _snapshot(project["book"]) == before
@@ -203,6 +202,79 @@ def test_executed_notebooks_carry_no_timing_metadata(project):
         assert tags["parameters"] == ["parameters"] and tags["injected-parameters"] == ["injected-parameters"]
 
 
+# --------------------------------------------------------------------------- the kernel pool
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    """A notebook with a ``parameters`` cell (``year``, ``data_dir``) and then one code cell per source."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("year = 2018\ndata_dir = None", metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in sources]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    nbformat.write(nb, path)
+
+
+LEAKY = (
+    "import os, warnings\nLEAK = 1\nwarnings.warn('from leaky')\nwarnings.simplefilter('ignore')\nos.chdir('/')",
+    "from analysis.data import package\npackage.read_descriptor(data_dir)['name']",
+)
+PROBE = (
+    "import os, warnings\nprint(sorted(k for k in globals() if not k.startswith('_')))\nprint(os.path.basename(os.getcwd()))",
+    "warnings.warn('from probe')\nwarnings.warn('from leaky')",
+    "from analysis.data import package\npackage.read_descriptor(data_dir)['name']",
+)
+
+
+def test_a_chapter_on_a_used_kernel_is_as_on_a_fresh_one(project):
+    """On one kernel, after a chapter that leaves names, warnings, filters and a working folder behind,
+    the next chapter writes the bytes and read record a papermill process of its own writes."""
+    _notebook(project["notebooks"] / "leaky.ipynb", *LEAKY)
+    _notebook(project["notebooks"] / "probe.ipynb", *PROBE)
+    from analysis.build.kernels import KernelPool
+
+    with KernelPool(1) as one:
+        _run(project, names=("leaky", "probe"), pool=one, force=True)  # in this order, on the one kernel
+
+    def probe_bytes() -> bytes:  # a warning names the kernel's temporary folder, /tmp/ipykernel_<pid>/
+        return re.sub(rb"ipykernel_[0-9]+", b"ipykernel_N", (project["book"] / "probe.ipynb").read_bytes())
+
+    pooled = probe_bytes()
+    pooled_reads = json.loads((project["state"] / "state.json").read_text(encoding="utf-8"))["chapters"]["probe"]["reads"]
+    _run(project, names=("probe",), pool=None, engine="processes", force=True)
+    assert pooled == probe_bytes()
+    assert pooled_reads == json.loads((project["state"] / "state.json").read_text(encoding="utf-8"))["chapters"]["probe"]["reads"]
+    probe = json.loads(pooled)["cells"]
+    assert "LEAK" not in "".join(probe[2]["outputs"][0]["text"]) and "book" in "".join(probe[2]["outputs"][0]["text"])
+    assert "from leaky" in "".join(probe[3]["outputs"][0]["text"])  # warned again: the registry is fresh, the filter gone
+    assert [c.get("execution_count") for c in probe if c["cell_type"] == "code"] == [1, 2, 3, 4, 5]
+    assert list(pooled_reads) == ["datapackage.yaml"]  # read by leaky before, on the same kernel: recorded again
+
+
+def test_a_chapter_that_kills_its_kernel_fails_alone(project):
+    """The chapter is reported (chapter, error), the others on the same kernel still run, and the kernel is replaced."""
+    _notebook(project["notebooks"] / "killer.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    from analysis.build.kernels import KernelPool
+
+    with KernelPool(1) as one:
+        with pytest.raises(errors.ChapterRunError) as info:
+            _run(project, names=("killer", "tiny_a", "tiny_b"), pool=one)
+        (failure,) = info.value.failures
+        assert (failure.chapter, failure.ename) == ("killer", "DeadKernelError"), failure
+        assert "Traceback" not in str(info.value) and Path(failure.log).exists()
+        assert not project["book"].exists() or not list(project["book"].glob("*.ipynb"))
+        assert sorted(_run(project, pool=one).executed) == ["tiny_a", "tiny_b"]  # the pool still runs chapters
+
+
+def test_both_engines_write_the_same_bytes(project):
+    _run(project, year=2017)
+    pooled = _snapshot(project["book"])
+    _run(project, year=2017, force=True, pool=None, engine="processes", jobs=2)
+    assert _snapshot(project["book"]) == pooled
+
+
 def test_clean_notebook_strips_papermill_timing():
     nb = {
         "metadata": {"papermill": {"duration": 1.2, "start_time": "2026-01-01T00:00:00", "input_path": "/x", "parameters": {"year": 2018}}},
@@ -214,7 +286,7 @@ def test_clean_notebook_strips_papermill_timing():
             {"id": "b", "metadata": {"tags": [], "papermill": {"status": "completed"}}},
         ],
     }
-    cleaned = build.clean_notebook(nb)
+    cleaned = notebook.clean_notebook(nb)
     assert cleaned["metadata"] == {"papermill": {"parameters": {"year": 2018}}}
     assert cleaned["cells"] == [
         {"id": "injected-parameters", "metadata": {"tags": ["injected-parameters"]}},
@@ -227,7 +299,7 @@ def test_clean_notebook_strips_papermill_timing():
 
 def test_cli_run_reports_chapter_cell_and_error(project, monkeypatch):
     _use_project(monkeypatch, project, ("tiny_a", "broken"))
-    monkeypatch.setattr("analysis.data.store.validate_data", lambda data_dir: [])
+    monkeypatch.setattr("analysis.data.validate.validate_data", lambda data_dir: [])
     result = runner.invoke(cli.app, ["run", "--year", "2018", "--data-dir", str(project["data"]), "--jobs", "2"])
     assert result.exit_code == cli.EXIT_CHAPTER, result.output
     assert "chapter 'broken', cell 4 (In [4]): `share = x / 0  # fails on purpose`" in result.output
@@ -247,7 +319,7 @@ def test_cli_run_stops_on_invalid_data(project, monkeypatch):
 
 def test_cli_run_rejects_unknown_chapter(project, monkeypatch):
     _use_project(monkeypatch, project, ("tiny_a",))
-    monkeypatch.setattr("analysis.data.store.validate_data", lambda data_dir: [])
+    monkeypatch.setattr("analysis.data.validate.validate_data", lambda data_dir: [])
     result = runner.invoke(cli.app, ["run", "--chapter", "nope", "--data-dir", str(project["data"])])
     assert result.exit_code == 2 and "unknown chapter" in result.output
 
@@ -312,7 +384,7 @@ def render_project(tmp_path, monkeypatch) -> dict[str, Path]:
 
 
 def _render(p, to="all"):
-    return build.render_book(to, root=p["root"], book_dir=p["book"], output_dir=p["out"], names=("a", "b"))
+    return render.render_book(to, root=p["root"], book_dir=p["book"], output_dir=p["out"], names=("a", "b"))
 
 
 def test_render_swaps_in_a_clean_book(render_project):
@@ -333,7 +405,7 @@ def test_failed_render_keeps_previous_book(render_project, monkeypatch):
     _render(p)
     before = _snapshot(p["out"])
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
-    with pytest.raises(build.QuartoFailed):
+    with pytest.raises(errors.QuartoFailed):
         _render(p)
     assert _snapshot(p["out"]) == before
     assert not (p["root"] / "_book.tmp").exists()
@@ -386,58 +458,32 @@ def test_cli_render_without_executed_chapters_exit_2(render_project, monkeypatch
     assert not p["out"].exists() and not (p["root"] / "quarto-args.txt").exists()
 
 
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_to_accepts_only_the_render_targets(command, render_project):
+    result = runner.invoke(cli.app, [command, "--to", "pdf"])
+    assert result.exit_code == 2 and "'pdf' is not one of 'html', 'typst', 'all'" in result.output, result.output
+    assert not (render_project["root"] / "quarto-args.txt").exists()
+    with pytest.raises(errors.BuildError, match="--to must be one of html, typst, all, not 'pdf'"):
+        _render(render_project, to="pdf")
+    assert [t.value for t in render.Target] == ["html", "typst", "all"]
+
+
 def test_book_year_refuses_mixed_years(render_project):
     p = render_project
     nb = json.loads((p["book"] / "b.ipynb").read_text())
     nb["metadata"]["papermill"]["parameters"]["year"] = 2018
     (p["book"] / "b.ipynb").write_text(json.dumps(nb))
-    with pytest.raises(build.BuildError, match="different years"):
-        build.book_year(p["book"], ("a", "b"))
+    with pytest.raises(errors.BuildError, match="different years"):
+        render.book_year(p["book"], ("a", "b"))
 
 
 def test_find_quarto_prefers_env(tmp_path):
     exe = tmp_path / "quarto"
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
-    assert build.find_quarto({"QUARTO": str(exe), "PATH": ""}) == str(exe)
-    assert build.find_quarto({"QUARTO": str(tmp_path / "missing"), "PATH": str(tmp_path)}) is None
-    assert build.find_quarto({"PATH": str(tmp_path)}) == str(exe)
-
-
-# --------------------------------------------------------------------------- the book's configuration
-
-
-@pytest.fixture(scope="module")
-def quarto_yml() -> dict:
-    return yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-
-
-def test_book_lists_exactly_the_notebooks(quarto_yml):
-    book = quarto_yml["book"]
-    chapters = [c for c in book["chapters"] if c != "index.qmd"]
-    assert book["chapters"][0] == "index.qmd"
-    assert chapters + book["appendices"] == [f"book/{n}.ipynb" for n in config.NOTEBOOKS]
-    assert book["appendices"] == [f"book/{n}.ipynb" for n in config.APPENDICES]
-    assert quarto_yml["project"]["render"] == book["chapters"] + book["appendices"]
-
-
-def test_book_renders_without_executing_and_with_one_pdf_format(quarto_yml):
-    assert quarto_yml["project"]["type"] == "book" and quarto_yml["project"]["output-dir"] == "_book"
-    assert quarto_yml["execute"] == {"enabled": False, "echo": False}
-    assert quarto_yml["lang"] == "nb"
-    assert set(quarto_yml["format"]) == {"html", "typst"}  # exactly one PDF-producing format
-    assert quarto_yml["format"]["typst"]["papersize"] == "a4"
-    assert quarto_yml["format"]["html"]["theme"] == "default"  # no remote fonts
-    assert quarto_yml["book"]["author"] and quarto_yml["book"]["downloads"] == ["pdf"] and quarto_yml["book"]["search"] is True
-    assert quarto_yml["profile"]["default"] == "year"
-
-
-def test_book_ships_its_chart_javascript(quarto_yml):
-    assert "/book/assets/vega-bundle.js" in quarto_yml["project"]["resources"]
-    header = (ROOT / quarto_yml["format"]["html"]["include-in-header"]).read_text(encoding="utf-8")
-    assert re.search(r'<script src="assets/vega-bundle\.js" data-vega-bundle>', header)
-    assert (ROOT / quarto_yml["project"]["post-render"]).exists()
-    assert (ROOT / "index.qmd").exists() and "{{< include book/index.qmd >}}" in (ROOT / "index.qmd").read_text(encoding="utf-8")
+    assert render.find_quarto({"QUARTO": str(exe), "PATH": ""}) == str(exe)
+    assert render.find_quarto({"QUARTO": str(tmp_path / "missing"), "PATH": str(tmp_path)}) is None
+    assert render.find_quarto({"PATH": str(tmp_path)}) == str(exe)
 
 
 # --------------------------------------------------------------------------- post-render

@@ -9,11 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from same_facts import drop_partners, set_partners
+from table_html import read_table
 
 import analysis as va
 from analysis import config
 from analysis.calc.privacy import MARKER
 from analysis.chapters import medarbeidere as ch
+from analysis.chapters.medarbeidere import minoritet
 from analysis.config import DATA_DIR
 from analysis.present.fmt import NBSP, fmt_number, fmt_percent
 from helpers import edit_line
@@ -29,17 +32,19 @@ def line_no(path: Path, line: str) -> int:
 
 
 def set_value(data: Path, dataset: str, line: str, new_value: str) -> None:
-    """Change the value of the CSV row ``line`` (``year,indicator,group,value``)."""
+    """Change the value of the CSV row ``line`` (``year,indicator,group,value``), in every dataset holding the same fact."""
     path = data / f"{dataset}.csv"
     edit_line(path, line_no(path, line), lambda old: old.rsplit(",", 1)[0] + "," + new_value)
+    set_partners(data, dataset, line.rsplit(",", 1)[0], new_value)
 
 
 def drop_line(data: Path, dataset: str, line: str) -> None:
-    """Remove an observation; text figures that claim to equal it lose that claim (else the data would be invalid)."""
+    """Remove an observation (from every dataset holding the same fact); text figures that claim to equal it lose that claim."""
     path = data / f"{dataset}.csv"
     rows = path.read_text(encoding="utf-8").split("\n")
     rows.remove(line)
     path.write_text("\n".join(rows), encoding="utf-8")
+    drop_partners(data, dataset, line.rsplit(",", 1)[0])
     year, indicator, group, _ = line.split(",")
     tf_path = data / "text_figures.csv"
     with tf_path.open(encoding="utf-8", newline="") as f:
@@ -473,6 +478,39 @@ def test_tab_sykefravaer_omrader_uses_kpi_for_the_municipality(b18):
     assert "Bærum kommune;7,5%;7,3%;'-0,2pp" in ch.tab_sykefravaer_omrader(b18).csv
 
 
+@pytest.mark.parametrize(
+    ("table", "bold"),
+    [
+        ("tab_medarbeidere", ["Personer med arbeidsforhold i kommunen"]),
+        ("tab_turnover", ["Bærum kommune"]),
+        ("tab_sykefravaer", ["Sykefravær totalt"]),
+        ("tab_sykefravaer_omrader", ["Bærum kommune"]),
+        ("tab_minoritet", ["Totalt"]),
+        ("tab_kompetanse", []),
+        ("tab_heltid", []),
+        ("tab_laerlinger", []),
+    ],
+)
+def test_totals_are_bold_and_nothing_else(b18, table, bold):
+    t = read_table(getattr(ch, table)(b18).html)
+    assert t.bold_rows() == bold
+    assert sum(c.bold for r in t.rows for c in r) == sum(len(r) for r in t.rows if r[0].text in bold)  # no stray bold cell
+
+
+def test_chart_minoritet_alt_text_states_every_share(b18):
+    ds, ind = "hr_minoritet", "andel_minoritetsbakgrunn"
+    groups = [*("oppvekst_skole", "oppvekst_barnehage", "pleie_og_omsorg", "helse_og_sosial", "tekniske_tjenester", "ovrige"), "kommunen"]
+    parts = [
+        f"{b18.group_label(g)}: "
+        + ", ".join(f"{pct(b18.value(ds, ind, g, y))} i {y}" for y in (2017, 2018) if b18.value(ds, ind, g, y) is not None)
+        for g in groups
+        if any(b18.value(ds, ind, g, y) is not None for y in (2017, 2018))
+    ]
+    out = ch.chart_minoritet(b18)
+    assert out.alt == "Stolpediagram: Andel medarbeidere med minoritetsbakgrunn. " + "; ".join(parts) + "."
+    assert out.spec["description"] == out.alt and f'aria-label="{out.alt}"' in out.html()
+
+
 def test_tab_minoritet_columns(b18):
     out = ch.tab_minoritet(b18)
     assert out.csv.splitlines()[0] == (
@@ -489,7 +527,7 @@ def test_tab_minoritet_cells_pass_through_one_function(b18, monkeypatch):
         seen.append((indicator, hidden))
         return "X"
 
-    monkeypatch.setattr(ch, "_minoritet_cell", cell)
+    monkeypatch.setattr(minoritet, "_minoritet_cell", cell)
     out = ch.tab_minoritet(b18)
     assert {"menn_minoritetsbakgrunn", "kvinner_minoritetsbakgrunn"} <= {i for i, _ in seen}
     assert not any(h for _, h in seen), "the real counts are all at or above the threshold"

@@ -11,10 +11,11 @@ import polars as pl
 import pytest
 
 from analysis.data.consistency import Status, check_derived, check_identities, check_text, run_all
-from analysis.data.store import load_table, read_descriptor, resource
+from analysis.data.load import load_table
+from analysis.data.package import read_descriptor, resource
 
 EXPECTED_FINDINGS = {
-    # same name, two series (seeds README): the KPI table and the tjenesteprofil differ for 2017
+    # same name, two series (data/README.md, "Same facts"): the KPI table and the tjenesteprofil differ for 2017
     "adm_kpi_administrasjon_mot_tjenesteprofil / 2017",
     "adm_kpi_forvaltning_eiendom_mot_tjenesteprofil / 2017",
     # 2.2.1: "mellom 2,7 og 12,8 prosent" — the table gives at most about 12,4

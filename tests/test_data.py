@@ -7,17 +7,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from analysis.calc.numbers import value_decimals
 from analysis.cli.main import app
 from analysis.config import DATA_DIR
-from analysis.data.store import (
-    DataError,
-    load_observations,
-    load_table,
-    observation_names,
-    read_descriptor,
-    validate_data,
-    value_decimals,
-)
+from analysis.data.load import load_observations, load_table
+from analysis.data.package import observation_names, read_descriptor
+from analysis.data.problems import DataError
+from analysis.data.validate import validate_data
 from helpers import edit_line, tree_hash
 
 
@@ -207,7 +203,7 @@ def test_all_observation_files_listed():
 
 def test_run_skips_validating_data_that_passed_before(data_copy, monkeypatch):
     """`run` checks data/ with `cached_problems`: the same bytes are validated once, changed bytes again."""
-    from analysis.data import store as data
+    from analysis.data import validate as data
 
     assert data.cached_problems(data_copy) == []
     data._validated.cache_clear()
@@ -221,3 +217,166 @@ def test_run_skips_validating_data_that_passed_before(data_copy, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace("86.1", "86.2", 1), encoding="utf-8")
     with pytest.raises(AssertionError, match="validated again"):
         data.cached_problems(data_copy)
+
+
+# -- one fact, one place: the same fact in two datasets --------------------------------
+
+
+def _append_row(path: Path, line: str) -> int:
+    """Append an observation row; returns its row number (the header is row 1)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return len(text.splitlines()) + 1
+
+
+def _same_fact_problems(data: Path):
+    return [p for p in validate_data(data) if p.kind == "same-fact"]
+
+
+def _edit_checks(data: Path, edit) -> None:
+    import yaml
+
+    path = data / "checks.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(entries)
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _declaration(entries: list, id: str) -> dict:
+    return next(e for e in entries if e["id"] == id)
+
+
+def test_the_committed_data_declare_and_hold_their_same_facts():
+    from analysis.data.checks import parse_checks, same_facts
+
+    declared = {
+        frozenset((r["dataset"], r["indicator"], r["group"]) for r in e["same_fact"])
+        for e in same_facts(parse_checks((DATA_DIR / "checks.yaml").read_text(encoding="utf-8")))
+    }
+    assert {
+        frozenset({("hr_rekruttering", "sokere_per_stilling", "kommunen"), ("adm_kpi", "sokere_per_stilling", "kommunen")}),
+        frozenset({("hr_sykefravaer", "sykefravar_total", "kommunen"), ("adm_kpi", "sykefravar_total", "kommunen")}),
+    } <= declared
+    assert validate_data(DATA_DIR) == []
+
+
+def test_a_year_in_one_dataset_but_not_the_other_is_refused(data_copy):
+    row = _append_row(data_copy / "adm_kpi.csv", "2019,sokere_per_stilling,kommunen,10")
+    problems = _same_fact_problems(data_copy)
+    assert [(p.file, p.row, p.column) for p in problems] == [("data/adm_kpi.csv", row, "year")], problems
+    msg = problems[0].message
+    assert "adm_kpi holds sokere_per_stilling / kommunen for 2019 (10), hr_rekruttering does not" in msg
+    assert "expected the same figure in hr_rekruttering" in msg and "found none" in msg
+    assert "data/checks.yaml 'sokere_per_stilling_samme_tall'" in msg
+
+
+def test_the_year_in_both_datasets_is_valid(data_copy):
+    _append_row(data_copy / "adm_kpi.csv", "2019,sokere_per_stilling,kommunen,10")
+    _append_row(data_copy / "hr_rekruttering.csv", "2019,sokere_per_stilling,kommunen,10")
+    assert validate_data(data_copy) == []
+
+
+def test_different_values_for_the_same_fact_are_refused(data_copy):
+    f = data_copy / "hr_sykefravaer.csv"
+    row = next(
+        i for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1) if line == "2018,sykefravar_total,kommunen,7.3"
+    )
+    edit_line(f, row, lambda s: s.replace(",7.3", ",7.4"))
+    problems = _same_fact_problems(data_copy)
+    assert len(problems) == 1, problems
+    p = problems[0]
+    assert (p.file, p.column) == ("data/adm_kpi.csv", "value")
+    assert "adm_kpi and hr_sykefravaer differ for sykefravar_total / kommunen in 2018" in p.message
+    assert f"expected 7.4 as in hr_sykefravaer (data/hr_sykefravaer.csv, row {row}), found 7.3" in p.message
+
+
+def test_a_shorter_history_in_one_dataset_is_not_a_gap(data_copy):
+    """hr_rekruttering prints 2016-2018, adm_kpi 2014-2018: the years compared start where both hold the fact."""
+    edit_line(data_copy / "adm_kpi.csv", 22, lambda s: s.replace(",14", ",15"))  # 2014 in adm_kpi only
+    assert _same_fact_problems(data_copy) == []
+
+
+def test_years_limit_a_same_fact_to_the_years_listed(data_copy):
+    """The 2017-kroner series equals the nominal one only in 2017: another year in one of them is no gap, 2017 must agree."""
+    _append_row(data_copy / "adm_tjenesteprofil.csv", "2018,brutto_driftsutgifter_administrasjon_per_innbygger,kommunen,3130")
+    assert _same_fact_problems(data_copy) == []
+    f = data_copy / "adm_driftsutgifter_2017kr.csv"
+    row = next(i for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1) if line.startswith("2017,"))
+    edit_line(f, row, lambda s: s.replace(",3237", ",3238"))
+    problems = _same_fact_problems(data_copy)
+    assert [(p.file, p.row) for p in problems] == [("data/adm_driftsutgifter_2017kr.csv", row)], problems
+
+
+def test_a_same_fact_naming_an_unknown_dataset_is_an_error(data_copy):
+    _edit_checks(data_copy, lambda e: _declaration(e, "sokere_per_stilling_samme_tall")["same_fact"][0].update(dataset="hr_rekrutering"))
+    _append_row(data_copy / "adm_kpi.csv", "2019,sokere_per_stilling,kommunen,10")
+    problems = validate_data(data_copy)
+    assert [(p.file, p.kind) for p in problems] == [("data/checks.yaml", "unknown-id")], problems
+    assert "check 'sokere_per_stilling_samme_tall': unknown dataset 'hr_rekrutering'" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda d: d.update(same_facts=d.pop("same_fact")), "unknown key 'same_facts'"),  # a typo turns it into a broken identity
+        (lambda d: d["same_fact"].pop(), "same_fact needs a list of at least two references"),
+        (lambda d: d["same_fact"][1].update(gruppe="kommunen"), "each reference in same_fact has the keys dataset, group, indicator"),
+        (lambda d: d.update(years="2017"), "years, when given, is a list of whole years"),
+    ],
+)
+def test_a_same_fact_cannot_be_switched_off_by_a_typo(data_copy, edit, words):
+    _edit_checks(data_copy, lambda e: edit(_declaration(e, "sokere_per_stilling_samme_tall")))
+    problems = validate_data(data_copy)
+    assert problems and all(p.file == "data/checks.yaml" and p.kind == "checks" for p in problems), problems
+    assert any(words in p.message for p in problems), problems
+
+
+def test_a_same_fact_with_no_figures_in_one_dataset_is_an_error(data_copy):
+    _edit_checks(data_copy, lambda e: _declaration(e, "sokere_per_stilling_samme_tall")["same_fact"][0].update(group="oppvekst_skole"))
+    problems = validate_data(data_copy)
+    assert [p.kind for p in problems] == ["dangling-reference"], problems
+    assert "hr_rekruttering has no figures for sokere_per_stilling / oppvekst_skole" in problems[0].message
+
+
+def test_checks_yaml_that_is_not_yaml_is_reported(data_copy):
+    (data_copy / "checks.yaml").write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
+    problems = validate_data(data_copy)
+    assert [(p.file, p.kind) for p in problems] == [("data/checks.yaml", "checks")], problems
+    assert "not valid YAML" in problems[0].message
+
+
+def test_the_loaders_see_only_the_identities(data_copy):
+    from analysis.data.load import load_checks
+
+    checks = load_checks(data_copy)
+    assert checks and all("total" in c and "terms" in c for c in checks)
+
+
+# -- lookups: one reading for the book and the intake ------------------------------------
+
+
+def test_book_and_intake_read_the_lookups_alike(b18):
+    from analysis.data.lookups import lookup
+    from analysis.intake.template import read_lookups
+
+    intake = read_lookups(DATA_DIR)
+    assert intake.indicators == b18.indicators == lookup("indicators")
+    assert intake.groups == b18.groups
+    assert list(intake.units) == list(b18.units)
+    for k, u in intake.units.items():
+        assert (u.label, u.minimum, u.maximum) == (b18.units[k]["label"], b18.units[k]["minimum"], b18.units[k]["maximum"])
+    assert isinstance(intake.indicators["sokere_per_stilling"]["decimals"], int)
+    assert intake.units["prosent"].maximum == 100.0
+
+
+def test_lookup_names_only_the_lookups():
+    from analysis.data.lookups import lookup
+
+    with pytest.raises(KeyError, match="not a lookup table"):
+        lookup("printed_derived")
+
+
+def test_norwegian_number_written_into_a_data_file_gets_the_literal_to_write(data_copy):
+    edit_line(data_copy / "osu_driftsutgifter.csv", 2, lambda s: s.rsplit(",", 1)[0] + ",12,8 %")
+    p = _one(_problems(data_copy), "norwegian-number")
+    assert "found '12,8 %'" in p.message and "(write 12.8)" in p.message

@@ -32,9 +32,10 @@ import polars as pl
 import pytest
 
 from analysis import config
-from analysis.build import pipeline as build
-from analysis.data import store as analysis_data
-from analysis.data.store import read_descriptor
+from analysis.build import keys, run, state
+from analysis.build.kernels import KernelPool
+from analysis.data import package as analysis_data
+from analysis.data.package import read_descriptor
 
 ROOT = config.PROJ_ROOT
 NAMES = list(config.NOTEBOOKS)
@@ -60,7 +61,15 @@ def change_one_value(path: Path) -> None:
             rows.append([_valid_cell(f) for f in _fields(path)])
         elif "value" in head:
             col = head.index("value")
-            candidates = [i for i in range(1, len(rows)) if rows[i][col]]
+            bound = _same_facts(path.parent).get(path.stem, {})  # a value another dataset must repeat stays as it is
+
+            def free(row: list[str]) -> bool:
+                if not {"indicator", "group", "year"} <= set(head):
+                    return True
+                years = bound.get((row[head.index("indicator")], row[head.index("group")]), ())
+                return years != "all" and int(row[head.index("year")]) not in years
+
+            candidates = [i for i in range(1, len(rows)) if rows[i][col] and free(rows[i])]
             idx = max((i for i in candidates if "year" in head and rows[i][head.index("year")] == str(YEAR)), default=candidates[-1])
             rows[idx][col] = _tweak_number(rows[idx][col])
         else:
@@ -76,6 +85,20 @@ def change_one_value(path: Path) -> None:
         path.write_text("\n".join(lines), encoding="utf-8")
     else:
         path.write_text(text + "\nEndret.\n", encoding="utf-8")
+
+
+def _same_facts(data: Path) -> dict[str, dict[tuple[str, str], object]]:
+    """Dataset -> {(indicator, group): the years ("all" or a list)} that ``checks.yaml`` declares one fact with another dataset."""
+    import yaml
+
+    checks = yaml.safe_load((data / config.CHECKS_FILE).read_text(encoding="utf-8")) or []
+    entries = checks if isinstance(checks, list) else checks.get("checks", [])
+    bound: dict[str, dict[tuple[str, str], object]] = {}
+    for entry in entries:
+        for ref in entry.get("same_fact", []) if isinstance(entry, dict) else []:
+            years = [int(y) for y in entry["years"]] if entry.get("years") else "all"
+            bound.setdefault(ref["dataset"], {})[(ref["indicator"], ref["group"])] = years
+    return bound
 
 
 def _fields(path: Path) -> list[dict]:
@@ -188,9 +211,13 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     sys.addaudithook(_audit)  # inert unless a chapter runs in-process (_WATCH)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PYTHONPATH", os.pathsep.join([str(src), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        mp.setattr(build, "_package_hash", lambda: "pinned")  # the analysis source may be edited while the test runs
-        build.run_notebooks(NAMES, year=YEAR, notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"])
-        yield p
+        mp.setattr(keys, "package_hash", lambda: "pinned")  # the analysis source may be edited while the test runs
+        with KernelPool(run.cores()) as pool:  # its kernels import the snapshot (PYTHONPATH); every run here uses them
+            p["pool"] = pool
+            run.run_notebooks(
+                NAMES, year=YEAR, notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], pool=pool
+            )
+            yield p
 
 
 def _restore(p: dict) -> None:
@@ -198,10 +225,10 @@ def _restore(p: dict) -> None:
     shutil.copytree(p["tmp"] / "pristine", p["data"])
 
 
-def _outdated(p: dict, names=NAMES, book=None, state=None) -> list[str]:
-    params = build.parameters_for(YEAR, p["data"])
-    st = build._read_state(state or p["state"])
-    return build._plan(names, params, False, notebooks_dir=p["notebooks"], book_dir=book or p["book"], data_dir=p["data"], state=st)[1]
+def _outdated(p: dict, names=NAMES, book=None, state_dir=None) -> list[str]:
+    params = keys.parameters_for(YEAR, p["data"])
+    st = state.read_state(state_dir or p["state"])
+    return state.plan(names, params, False, notebooks_dir=p["notebooks"], book_dir=book or p["book"], data_dir=p["data"], state=st)[1]
 
 
 def test_build_reruns_exactly_the_readers(project):
@@ -228,13 +255,20 @@ def test_skipped_chapter_equals_a_forced_run(project, name):
     try:
         for file in unread:
             change_one_value(p["data"] / file)
-        incremental = build.run_notebooks(
-            [name], year=YEAR, notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"]
+        incremental = run.run_notebooks(
+            [name], year=YEAR, notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], pool=p["pool"]
         )
         assert incremental.skipped == [name], f"{name} read none of {unread}, yet the build runs it"
         forced_book, forced_state = p["tmp"] / f"forced-{name}", p["tmp"] / f".build-forced-{name}"
-        build.run_notebooks(
-            [name], year=YEAR, force=True, notebooks_dir=p["notebooks"], book_dir=forced_book, state_dir=forced_state, data_dir=p["data"]
+        run.run_notebooks(
+            [name],
+            year=YEAR,
+            force=True,
+            notebooks_dir=p["notebooks"],
+            book_dir=forced_book,
+            state_dir=forced_state,
+            data_dir=p["data"],
+            pool=p["pool"],
         )
         kept, fresh = (p["book"] / f"{name}.ipynb").read_bytes(), (forced_book / f"{name}.ipynb").read_bytes()
         assert kept == fresh, f"{name} is stale after changing {unread}"

@@ -8,7 +8,10 @@ on a copy of data/ (the ``data_copy`` fixture).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -20,19 +23,17 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from analysis.cli.data_commands import register
+from analysis import config
+from analysis.cli.data_commands import TEMPLATE_FOLDER, register
 from analysis.config import DATA_DIR
-from analysis.data.store import Problem, load_observations, observation_names, read_descriptor, validate_data
-from analysis.intake.importer import NumberError, numeric_literal, parse_text
-from analysis.intake.template import (
-    FIXED_HEADER,
-    GUIDE_SHEET,
-    META_SHEET,
-    SOURCE_HEADER,
-    build_template,
-    read_observation_literals,
-    sheet_names,
-)
+from analysis.data.load import load_observations
+from analysis.data.package import observation_names, read_descriptor
+from analysis.data.problems import Problem
+from analysis.data.validate import cached_problems
+from analysis.intake.cells import NumberError, numeric_literal, parse_text
+from analysis.intake.plan import plan_import
+from analysis.intake.template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, read_observation_literals, sheet_names
+from analysis.intake.workbook import build_template
 from helpers import tree_hash
 
 YEAR = 2019
@@ -58,7 +59,7 @@ def run(*args):
     return CliRunner().invoke(APP, [str(a) for a in args])
 
 
-SHEETS = ["osu_arsverk", "osu_driftsinntekter", "adm_kpi", "eiendom_aktivitet", "hr_laerlinger"]
+SHEETS = ["osu_arsverk", "osu_driftsinntekter", "adm_kpi", "eiendom_aktivitet", "hr_laerlinger", "hr_sykefravaer", "hr_rekruttering"]
 """The datasets of the (faster) template most tests fill."""
 
 
@@ -75,6 +76,14 @@ def template(tmp_path_factory) -> Path:
     """The 2019 template of the real data for the datasets in ``SHEETS``."""
     path = tmp_path_factory.mktemp("mal") / "mal-2019.xlsx"
     build_template(DATA_DIR, YEAR, path, SHEETS)
+    return path
+
+
+@pytest.fixture(scope="module")
+def template_2018(tmp_path_factory) -> Path:
+    """The template for 2018, a year data/ already has (prefilled), every dataset."""
+    path = tmp_path_factory.mktemp("mal") / "mal-2018.xlsx"
+    build_template(DATA_DIR, 2018, path)
     return path
 
 
@@ -115,14 +124,19 @@ def fill(
     return refs
 
 
-def rejected(result, data: Path, before: str, where: str, *words: str) -> str:
-    """Assert a rejection naming ``where`` (sheet and cell) and ``words``, with data/ unchanged."""
+def import_rejected(path: Path, data: Path, where: str, *words: str, options: tuple[str, ...] = ()) -> str:
+    """Import ``path`` into ``data``; assert a rejection naming ``where`` (sheet and cell) and ``words``, data/ as before.
+
+    The hash of data/ is taken here, before the import runs, so "unchanged" compares two different moments.
+    """
+    before = tree_hash(data)
+    result = run("import", path, *options, "--data-dir", data)
     assert result.exit_code == 1, result.output
     assert where in result.output, result.output
     for w in words:
         assert w in result.output, result.output
     assert "nothing was written" in result.output
-    assert tree_hash(data) == before
+    assert tree_hash(data) == before, "data/ changed"
     assert not list(data.parent.glob(".import-*")), "staging folder left behind"
     return result.output
 
@@ -160,7 +174,7 @@ def test_template_layout_of_a_dataset(template):
     assert [c.value for c in digit[2:5]] == ["Årsverk", "Digitalisering og IT", "årsverk"]
     assert digit[9].value == pytest.approx(104.4) and digit[9].number_format == "#,##0.0"
     assert digit[10].value is None and digit[10].number_format == "#,##0.0"
-    assert "001 avsnitt 2.2.2: Ressursinnsats målt i antall årsverk" in digit[11].value
+    assert "2.2.2" in digit[11].value and "Ressursinnsats målt i antall årsverk" in digit[11].value
     assert locate(ws, *ARSVERK_DIGIT[1:]) == "K4"
 
 
@@ -168,15 +182,15 @@ def test_template_protects_all_but_the_new_year(template):
     ws = load_workbook(template)["adm_kpi"]
     assert ws.protection.sheet
     new_col = [c.value for c in ws[1]].index(YEAR)
-    for row in ws.iter_rows(min_row=2):
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) > 1
+    for row in rows:
         assert row[new_col].protection.locked is False
         assert all(c.protection.locked for i, c in enumerate(row) if i != new_col)
 
 
-def test_template_for_a_year_in_data_prefills_it(data_copy, tmp_path):
-    path = tmp_path / "mal-2018.xlsx"
-    build_template(data_copy, 2018, path)
-    ws = load_workbook(path)["osu_arsverk"]
+def test_template_for_a_year_in_data_prefills_it(template_2018):
+    ws = load_workbook(template_2018)["osu_arsverk"]
     assert [c.value for c in ws[1]][-2:] == [2018, SOURCE_HEADER]
     assert ws[locate(ws, "arsverk", "digit", 2018)].value == pytest.approx(104.4)
 
@@ -193,7 +207,43 @@ def test_cli_template(data_copy, tmp_path):
     result = run("template", "--year", YEAR, "-o", out, "--data-dir", data_copy, "--dataset", "hr_laerlinger")
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames == [GUIDE_SHEET, "hr_laerlinger", META_SHEET]
-    assert "2019 open for input" in result.output
+    assert "2019 open for input" in result.output and f"wrote {out.resolve()}:" in result.output
+
+
+def test_cli_template_default_is_the_state_folder(data_copy, tmp_path, monkeypatch):
+    """Without --output the workbook goes to .build/templates/ (git-ignored: next test), and the output says where."""
+    monkeypatch.setattr(config, "STATE_DIR", tmp_path / "state")
+    monkeypatch.chdir(tmp_path)
+    result = run("template", "--year", YEAR, "--data-dir", data_copy, "--dataset", "hr_laerlinger")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "state" / TEMPLATE_FOLDER / "mal-2019.xlsx").resolve()
+    assert load_workbook(out).sheetnames == [GUIDE_SHEET, "hr_laerlinger", META_SHEET]
+    assert f"wrote {out}:" in result.output
+    assert not list(tmp_path.glob("*.xlsx")), "written into the working folder"
+
+
+def test_template_workbooks_are_ignored_by_git():
+    """A workbook with a new year's figures cannot be committed by accident: git ignores the default folder, and
+    ``mal-YEAR.xlsx`` anywhere (``-o mal-2019.xlsx`` in the project folder); the SYNTHETIC fixture stays visible."""
+    git = shutil.which("git")
+    if git is None or not (config.PROJ_ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing can be committed")
+
+    def ignored(path: Path) -> bool:
+        check = subprocess.run([git, "-C", str(config.PROJ_ROOT), "check-ignore", "--no-index", "-q", str(path)], check=False)
+        return check.returncode == 0
+
+    assert ignored(config.STATE_DIR / TEMPLATE_FOLDER / "mal-2019.xlsx")
+    assert ignored(config.PROJ_ROOT / "mal-2019.xlsx")
+    assert not ignored(FIXTURE / "SYNTHETIC_mal-2019_utfylt.xlsx")
+
+
+def test_cli_template_to_a_place_it_cannot_write_is_one_line(data_copy, tmp_path):
+    blocker = tmp_path / "fil"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    result = run("template", "--year", YEAR, "-o", blocker / "mal.xlsx", "--data-dir", data_copy, "--dataset", "hr_laerlinger")
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot write {(blocker / 'mal.xlsx').resolve()}" in result.output and "Traceback" not in result.output
 
 
 def test_help_texts():
@@ -230,7 +280,16 @@ def test_parse_text_accepts(typed, literal, percent):
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind"), [("mye", "text"), ("ca. 12", "text"), ("–", "missing-figure"), ("1.163", "ambiguous-number"), ("1,163.5", "text")]
+    ("typed", "kind"),
+    [
+        ("mye", "text"),
+        ("ca. 12", "text"),
+        ("–", "missing-figure"),
+        ("1.163", "ambiguous-number"),
+        ("1,163.5", "text"),
+        ("#N/A", "excel-error"),  # in openpyxl's ERROR_CODES
+        ("#SPILL!", "excel-error"),  # Excel 365's, not in openpyxl's list
+    ],
 )
 def test_parse_text_refuses(typed, kind):
     with pytest.raises(NumberError) as exc:
@@ -273,9 +332,11 @@ def test_accepted_formats_are_written_with_the_typed_decimals(template, data_cop
         ("eiendom_aktivitet", "samlet_vedlikehold", "eiendom"): "106,0",  # decimal comma, number as text
         ("eiendom_aktivitet", "samlet_antall_boliger", "eiendom"): None,  # empty: not available yet
         ("adm_kpi", "sykefravar_total", "kommunen"): "7,4 %",
+        ("hr_sykefravaer", "sykefravar_total", "kommunen"): "7,4%",  # the same fact (data/checks.yaml): in both datasets
         ("adm_kpi", "andel_deltid_under_80", "kommunen"): "33%",
         ("adm_kpi", "andel_inngaende_efaktura", "kommunen"): 0.83,  # Excel turned "83 %" into 0.83 with a % format
         ("adm_kpi", "sokere_per_stilling", "kommunen"): 11,  # numeric, template format without decimals
+        ("hr_rekruttering", "sokere_per_stilling", "kommunen"): "11",
         ("osu_arsverk", "arsverk", "digit"): 104,  # numeric, template format "#,##0.0"
         ("osu_driftsinntekter", "driftsinntekter_sum", "osu_total"): "−98,5",  # minus sign U+2212
     }
@@ -298,7 +359,7 @@ def test_accepted_formats_are_written_with_the_typed_decimals(template, data_cop
     assert literal("adm_kpi", "sokere_per_stilling", "kommunen") == "11"
     assert literal("osu_arsverk", "arsverk", "digit") == "104.0"
     assert literal("osu_driftsinntekter", "driftsinntekter_sum", "osu_total") == "-98.5"
-    assert "9 value(s) added" in result.output
+    assert "11 value(s) added" in result.output
 
 
 def test_formula_with_cached_value_is_accepted(template, data_copy, tmp_path):
@@ -346,9 +407,16 @@ def test_template_round_trip(data_copy, tmp_path):
     got = {r["group"]: (r["value"], r["decimals"]) for r in df.iter_rows(named=True)}
     assert got == {"digit": (110.0, 1), "eiendom": (215.0, 1), "osa": (339.6, 1), "osu_total": (664.6, 1)}
     assert load_observations("osu_arsverk", data_copy, until=2018)["year"].max() == 2018
-    assert validate_data(data_copy) == []
+    assert cached_problems(data_copy) == []  # these bytes passed validation in the import's staged copy
     lines = (data_copy / "osu_arsverk.csv").read_text(encoding="utf-8").splitlines()
     assert lines.index("2019,arsverk,digit,110.0") == lines.index("2018,arsverk,digit,104.4") + 1
+
+
+def test_a_same_fact_in_one_dataset_only_is_refused(template, data_copy, tmp_path):
+    """A figure the source prints in two tables (a same fact of data/checks.yaml) goes into both datasets, or neither."""
+    path = tmp_path / "mal-2019.xlsx"
+    fill(template, path, {("adm_kpi", "sokere_per_stilling", "kommunen"): 11})
+    import_rejected(path, data_copy, "the data after import", "hr_rekruttering does not", "sokere_per_stilling_samme_tall")
 
 
 def test_dry_run_writes_nothing(template, data_copy, tmp_path):
@@ -374,10 +442,9 @@ def test_nothing_filled_is_not_an_error(template, data_copy):
 def test_text_in_numeric_cell(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "mye"})
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        tree_hash(data_copy),
         "sheet 'osu_arsverk', cell K4",
         "found text 'mye'",
         "expected a number",
@@ -389,24 +456,34 @@ def test_excel_error_value(template, data_copy, tmp_path, error):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: error})
     assert load_workbook(path)["osu_arsverk"]["K4"].data_type == "e"
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell K4",
         f"found the Excel error value {error}",
     )
 
 
+def test_error_cell_is_refused_whatever_its_code(template, data_copy, tmp_path):
+    """An error cell is known by its type in the workbook, also for a code no list has (Excel's newest: #PYTHON!)."""
+
+    def error(wb):
+        cell = wb["osu_arsverk"]["K4"]
+        cell.value = "#PYTHON!"
+        cell.data_type = "e"
+
+    path = tmp_path / "mal-2019.xlsx"
+    fill(template, path, edit=error)
+    assert load_workbook(path)["osu_arsverk"]["K4"].data_type == "e"
+    import_rejected(path, data_copy, "sheet 'osu_arsverk', cell K4", "found the Excel error value #PYTHON!")
+
+
 def test_formula_without_cached_value(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "=J4*1.02"})
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell K4",
         "formula without a computed value (=J4*1.02)",
     )
@@ -415,11 +492,9 @@ def test_formula_without_cached_value(template, data_copy, tmp_path):
 def test_negative_arsverk(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "-3,0"})
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell K4",
         "expected a value of at least 0 (unit årsverk) for arsverk / digit, found -3,0",
     )
@@ -428,12 +503,10 @@ def test_negative_arsverk(template, data_copy, tmp_path):
 def test_share_above_100(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     refs = fill(template, path, {("adm_kpi", "andel_deltid_under_80", "kommunen"): "112 %"})
-    before = tree_hash(data_copy)
     ref = refs[("adm_kpi", "andel_deltid_under_80", "kommunen")]
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         f"sheet 'adm_kpi', cell {ref}",
         "expected a value of at most 100 %",
         "found 112 %",
@@ -443,11 +516,9 @@ def test_share_above_100(template, data_copy, tmp_path):
 def test_percent_for_a_unit_that_is_not_percent(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "12 %"})
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell K4",
         "in årsverk",
         "found the percentage 12 %",
@@ -457,26 +528,21 @@ def test_percent_for_a_unit_that_is_not_percent(template, data_copy, tmp_path):
 def test_date_in_numeric_cell(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: datetime(2019, 5, 1)})
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "sheet 'osu_arsverk', cell K4", "found a date")
+    import_rejected(path, data_copy, "sheet 'osu_arsverk', cell K4", "found a date")
 
 
 def test_ambiguous_decimal_point(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {("eiendom_aktivitet", "samlet_antall_boliger", "eiendom"): "2.249"})
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "sheet 'eiendom_aktivitet', cell", "could mean 2,249 or 2249")
+    import_rejected(path, data_copy, "sheet 'eiendom_aktivitet', cell", "could mean 2,249 or 2249")
 
 
-def test_year_present_without_replace(data_copy, tmp_path):
+def test_year_present_without_replace(template_2018, data_copy, tmp_path):
     path = tmp_path / "mal-2018.xlsx"
-    build_template(data_copy, 2018, path)
-    fill(path, path, {ARSVERK_DIGIT: 105.0}, year=2018)
-    before = tree_hash(data_copy)
-    out = rejected(
-        run("import", path, "--data-dir", data_copy),
+    fill(template_2018, path, {ARSVERK_DIGIT: 105.0}, year=2018)
+    out = import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell J4",
         "expected no figure for arsverk / digit 2018, which data/osu_arsverk.csv already has (104,4), found 105,0",
         "--replace",
@@ -533,8 +599,7 @@ def test_replace_prints_the_changes_then_writes(data_copy, tmp_path):
 def test_unknown_sheet(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110}, edit=lambda wb: wb.create_sheet("Ark1"))
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "sheet 'Ark1', cell A1", "unknown sheet", "found 'Ark1'")
+    import_rejected(path, data_copy, "sheet 'Ark1', cell A1", "unknown sheet", "found 'Ark1'")
 
 
 def test_unknown_indicator_row(template, data_copy, tmp_path):
@@ -543,11 +608,9 @@ def test_unknown_indicator_row(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110}, edit=rename)
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell A3",
         "expected an indicator id of osu_arsverk (arsverk), found 'arsverket', which is not an id in indicators.csv",
     )
@@ -559,11 +622,9 @@ def test_unknown_group_row(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110}, edit=regroup)
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell B3",
         "found 'kommunen', which is not a row of arsverk in this dataset",
     )
@@ -575,11 +636,9 @@ def test_renamed_column(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "mye"}, edit=rename)
-    before = tree_hash(data_copy)
-    out = rejected(
-        run("import", path, "--data-dir", data_copy),
+    out = import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell E1",
         "expected the column header 'Enhet', found 'Måleenhet' (renamed or inserted column)",
     )
@@ -592,11 +651,9 @@ def test_renamed_year_column(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: "mye"}, edit=rename)
-    before = tree_hash(data_copy)
-    out = rejected(
-        run("import", path, "--data-dir", data_copy),
+    out = import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell K1",
         "expected the column header '2019', found '2019 (foreløpig)' (renamed or inserted column)",
     )
@@ -611,11 +668,9 @@ def test_reordered_column(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110}, edit=swap)
-    before = tree_hash(data_copy)
-    out = rejected(
-        run("import", path, "--data-dir", data_copy),
+    out = import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell I1",
         "expected the column header '2017', found '2018', which belongs in column J (reordered column)",
     )
@@ -628,11 +683,9 @@ def test_changed_previous_year(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110}, edit=change)
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'osu_arsverk', cell J4",
         "expected 2018's value as in data/ (104,4), found '105'",
     )
@@ -646,11 +699,9 @@ def test_duplicate_row(template, data_copy, tmp_path):
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {("hr_laerlinger", "antall_laerlinger", "kommunen"): 90}, edit=duplicate)
-    before = tree_hash(data_copy)
-    rejected(
-        run("import", path, "--data-dir", data_copy),
+    import_rejected(
+        path,
         data_copy,
-        before,
         "sheet 'hr_laerlinger', cell A3",
         "found antall_laerlinger / kommunen again",
     )
@@ -670,17 +721,49 @@ def test_every_problem_is_listed(template, data_copy, tmp_path):
 
 
 def test_staged_validation_failure_leaves_data_unchanged(template, data_copy, tmp_path, monkeypatch):
-    import analysis.intake.importer as importer
+    import analysis.intake.apply as apply
 
     def broken(data_dir):
         return [Problem(f"{Path(data_dir).name}/osu_arsverk.csv", 2, "value", "simulated problem", "test")]
 
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: 110})
-    before = tree_hash(data_copy)
-    monkeypatch.setattr(importer, "validate_data", broken)
-    result = run("import", path, "--data-dir", data_copy)
-    rejected(result, data_copy, before, "the data after import", "data/osu_arsverk.csv, row 2, column 'value': simulated problem")
+    monkeypatch.setattr(apply, "cached_problems", broken)
+    import_rejected(path, data_copy, "the data after import", "data/osu_arsverk.csv, row 2, column 'value': simulated problem")
+
+
+def test_import_rejected_sees_a_write_into_data(template, data_copy, tmp_path, monkeypatch):
+    """The "data/ unchanged" check of ``import_rejected`` can fail: a rejected import that wrote anyway is caught."""
+    import analysis.intake.plan as plan
+
+    real = plan.plan_import
+
+    def rejects_after_writing(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            (data_copy / "stray.txt").write_text("written by a broken import", encoding="utf-8")
+
+    monkeypatch.setattr(plan, "plan_import", rejects_after_writing)
+    path = tmp_path / "mal-2019.xlsx"
+    fill(template, path, {ARSVERK_DIGIT: "mye"})
+    with pytest.raises(AssertionError, match="data/ changed"):
+        import_rejected(path, data_copy, "sheet 'osu_arsverk', cell K4", "found text 'mye'")
+
+
+def test_import_records_the_data_it_wrote_as_valid(template, data_copy, tmp_path, monkeypatch):
+    """The staged copy passed validation, so the same bytes in data/ are not validated again (by validate, run, setup)."""
+    import analysis.data.validate as validate
+
+    path = tmp_path / "mal-2019.xlsx"
+    fill(template, path, {ARSVERK_DIGIT: 110})
+    assert run("import", path, "--data-dir", data_copy).exit_code == 0
+
+    def again(data_dir):
+        raise AssertionError(f"validated {data_dir} again")
+
+    monkeypatch.setattr(validate, "validate_data", again)
+    assert cached_problems(data_copy) == []
 
 
 def test_invalid_data_dir_is_refused_before_reading(template, data_copy, tmp_path):
@@ -694,11 +777,20 @@ def test_invalid_data_dir_is_refused_before_reading(template, data_copy, tmp_pat
 # -- CSV export of one sheet ------------------------------------------------------------
 
 
+@functools.cache
+def _sheet_values(template: Path, sheet: str) -> tuple[tuple, ...]:
+    """The cell values of one sheet of a (module-scoped, never changed) template, read once."""
+    wb = load_workbook(template, read_only=True)
+    try:
+        return tuple(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+
+
 def _csv_rows(template: Path, sheet: str, new: dict[tuple[str, str], str], norwegian: bool) -> list[list[str]]:
     """The sheet as Excel would export it: numbers as displayed (Norwegian) or with a decimal point."""
-    ws = load_workbook(template)[sheet]
     rows = []
-    for r, row in enumerate(ws.iter_rows(values_only=True)):
+    for r, row in enumerate(_sheet_values(template, sheet)):
         cells = []
         for c, v in enumerate(row):
             if r > 0 and isinstance(v, float | int) and c >= len(FIXED_HEADER):
@@ -711,18 +803,36 @@ def _csv_rows(template: Path, sheet: str, new: dict[tuple[str, str], str], norwe
     return rows
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
-@pytest.mark.parametrize("delimiter", [",", ";"])
-def test_csv_export(full_template, data_copy, tmp_path, encoding, delimiter):
+def _osa_export(template: Path, folder: Path, encoding: str, delimiter: str) -> Path:
+    """``osa_arsverk.csv`` as Excel saves it, with two 2019 figures typed the Norwegian way."""
     new = {("arsverk", "okonomi_og_virksomhetsstyring"): "62,6", ("arsverk", "hr_og_service"): "175,8"}
-    rows = _csv_rows(full_template, "osa_arsverk", new, norwegian=True)
-    path = tmp_path / "osa_arsverk.csv"
+    rows = _csv_rows(template, "osa_arsverk", new, norwegian=True)
+    path = folder / "osa_arsverk.csv"
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_export_is_read(full_template, data_copy, tmp_path, encoding, delimiter):
+    """Every encoding and delimiter is read to the same plan (what is written does not depend on them: next test)."""
+    path = _osa_export(full_template, tmp_path, encoding, delimiter)
     if encoding == "cp1252":
         assert "Økonomi".encode("cp1252") in path.read_bytes()
-    if delimiter == ";":
-        assert "150,5;" in path.read_text(encoding=encoding)  # plain decimal comma in a semicolon file
+    if delimiter != ",":
+        assert f"150,5{delimiter}" in path.read_text(encoding=encoding)  # plain decimal comma, not in quotes
+    plan = plan_import(path, data_copy)
+    added = {(v.dataset, v.indicator, v.group, v.year): v.literal for v in plan.added}
+    assert added == {
+        ("osa_arsverk", "arsverk", "okonomi_og_virksomhetsstyring", YEAR): "62.6",
+        ("osa_arsverk", "arsverk", "hr_og_service", YEAR): "175.8",
+    }
+    assert not plan.changes and not plan.warnings
+
+
+def test_csv_export_import(full_template, data_copy, tmp_path):
+    path = _osa_export(full_template, tmp_path, "cp1252", ";")  # what Excel in Norwegian saves as "CSV"
     result = run("import", path, "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
     literals = read_observation_literals(data_copy / "osa_arsverk.csv")
@@ -737,8 +847,7 @@ def test_csv_unquoted_decimal_comma_in_comma_file(template, data_copy, tmp_path)
     text = text.replace(",90,", ",90,5,", 1)
     path = tmp_path / "hr_laerlinger.csv"
     path.write_text(text, encoding="utf-8")
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "file 'hr_laerlinger.csv', cell", "must be in quotes")
+    import_rejected(path, data_copy, "file 'hr_laerlinger.csv', cell", "must be in quotes")
 
 
 def test_csv_dataset_option(template, data_copy, tmp_path):
@@ -746,8 +855,7 @@ def test_csv_dataset_option(template, data_copy, tmp_path):
     path = tmp_path / "eksport.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";").writerows(rows)
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "file 'eksport.csv'", "cannot tell which dataset")
+    import_rejected(path, data_copy, "file 'eksport.csv'", "cannot tell which dataset")
     result = run("import", path, "--dataset", "hr_laerlinger", "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
     assert read_observation_literals(data_copy / "hr_laerlinger.csv")[("antall_laerlinger", "kommunen", YEAR)] == "90"
@@ -758,9 +866,8 @@ def test_csv_named_with_a_suffix(full_template, data_copy, tmp_path):
     path = tmp_path / "osu_driftsutgifter-2019.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";").writerows(rows)
-    result = run("import", path, "--dry-run", "--data-dir", data_copy)
-    assert result.exit_code == 0, result.output
-    assert "osu_driftsutgifter: 1 added" in result.output
+    plan = plan_import(path, data_copy)
+    assert plan.filled == ["osu_driftsutgifter"] and [v.literal for v in plan.added] == ["600.1"]
 
 
 # -- changelog -------------------------------------------------------------------------
@@ -778,11 +885,11 @@ def test_changelog_records_each_import(template, data_copy, tmp_path):
     assert log[0]["sha256"] == hashlib.sha256(first.read_bytes()).hexdigest()
     assert log[0]["imported_at"].endswith("Z") and datetime.strptime(log[0]["imported_at"], "%Y-%m-%dT%H:%M:%SZ")
     assert (log[0]["dataset"], log[0]["year"], log[0]["action"]) == ("osu_arsverk", "2019", "added")
-    assert validate_data(data_copy) == []
+    assert cached_problems(data_copy) == []
 
 
 def test_changelog_rows_per_value(data_copy, tmp_path):
-    assert validate_data(data_copy) == []
+    assert cached_problems(data_copy) == []  # the real data: validated once per content
     path = tmp_path / "mal-2018.xlsx"
     build_template(data_copy, 2018, path, ["osu_arsverk"])
     fill(path, path, {ARSVERK_DIGIT: 105.0}, year=2018)
@@ -798,7 +905,7 @@ def test_changelog_rows_per_value(data_copy, tmp_path):
         ("hr_laerlinger", "2019", "kommunen", "added", "", "90"),
     ]
     assert not (data_copy / "changelog.yaml").exists()
-    assert validate_data(data_copy) == []
+    assert cached_problems(data_copy) == []
 
 
 # -- the SYNTHETIC fixture for the lead's end-to-end test --------------------------------
@@ -815,17 +922,25 @@ def test_synthetic_fixture_imports(data_copy):
         literals = read_observation_literals(data_copy / f"{r['dataset']}.csv")
         assert literals[(r["indicator"], r["group"], int(r["year"]))] == r["value"], r
     assert f"{len(expected)} value(s) added" in result.output
-    assert validate_data(data_copy) == []
+    assert cached_problems(data_copy) == []
 
 
 def test_not_a_workbook(data_copy, tmp_path):
     path = tmp_path / "mal-2019.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
-    before = tree_hash(data_copy)
-    rejected(run("import", path, "--data-dir", data_copy), data_copy, before, "file 'mal-2019.xls'", "expected an Excel workbook (.xlsx)")
+    import_rejected(path, data_copy, "file 'mal-2019.xls'", "expected an Excel workbook (.xlsx)")
     broken = tmp_path / "mal-2019.xlsx"
     broken.write_bytes(b"not a zip")
-    rejected(run("import", broken, "--data-dir", data_copy), data_copy, before, "file 'mal-2019.xlsx'", "openpyxl cannot read")
+    import_rejected(broken, data_copy, "file 'mal-2019.xlsx'", "openpyxl cannot read")
+
+
+def test_workbook_with_broken_xml_is_refused_in_one_line(template, data_copy, tmp_path):
+    path = tmp_path / "mal-2019.xlsx"
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, b'<workbook><sheets><sheet name="x"' if item.filename == "xl/workbook.xml" else src.read(item.filename))
+    out = import_rejected(path, data_copy, "file 'mal-2019.xlsx'", "openpyxl cannot read")
+    assert "Traceback" not in out
 
 
 def test_dataset_option_is_for_csv_only(template, data_copy):

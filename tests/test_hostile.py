@@ -34,8 +34,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from analysis import config
-from analysis.build.pipeline import run_notebooks
 from analysis.build.preview import build_preview
+from analysis.build.run import run_notebooks
 
 TAG = "<img src=x onerror=alert(1)>"
 FORMULAS = ['=HYPERLINK("http://x","klikk")', "+SUM(1,2)", "@cmd|/c calc|!A1", "-2+3"]
@@ -265,7 +265,8 @@ def test_preview_runs_nothing_injected(hostile_site, hostile_browser, name):
 
 
 def test_ordinary_labels_stay_as_they_are():
-    from analysis.present.outputs import DataText, Prose, md_escape
+    from analysis.calc.datatext import DataText, md_escape
+    from analysis.present.outputs import Prose
 
     ordinary = ("Bærum kommune (ASSS)", "IT-drift", "mill. kr", "kapittel 2.2.3", "hr_turnover", "Organisasjon, styring og utvikling (sum)")
     for label in ordinary:
@@ -274,7 +275,8 @@ def test_ordinary_labels_stay_as_they_are():
 
 
 def test_data_text_is_escaped_where_it_enters_a_sentence():
-    from analysis.present.outputs import DataText, Prose
+    from analysis.calc.datatext import DataText
+    from analysis.present.outputs import Prose
     from analysis.present.text import capitalize, list_nb
 
     label = DataText(f"{TAG} *a* [b](javascript:x) @fig-x")

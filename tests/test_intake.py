@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import analysis.cli.main as cli
 from analysis.cli.main import app
-from analysis.data.store import validate_data
-from analysis.intake.template import build_template
+from analysis.data.validate import validate_data
+from analysis.intake.workbook import build_template
 from helpers import edit_line, tree_hash
 
 YEAR = 2019
@@ -291,13 +291,13 @@ def test_dataset_typo_suggests_the_name(mal, data_copy, tmp_path):
 
 def test_internal_error_is_one_line_with_a_log(data_copy, tmp_path, monkeypatch):
     import analysis.config as config
-    import analysis.data.store
+    import analysis.data.validate
 
     def boom(*_a, **_k):
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr(config, "STATE_DIR", tmp_path / "state")
-    monkeypatch.setattr(analysis.data.store, "validate_data", boom)
+    monkeypatch.setattr(analysis.data.validate, "validate_data", boom)
     result = invoke("validate", "--data-dir", data_copy)
     assert result.exit_code == cli.EXIT_INTERNAL == 70, result.output
     lines = result.output.strip().splitlines()
@@ -340,3 +340,78 @@ def test_preview_into_an_impossible_folder(tmp_path):
     assert result.exit_code == 2, result.output
     no_traceback(result)
     assert "cannot write the preview into /proc/nope" in result.output
+
+
+# -- j. one fact, one place: a same fact imported into one dataset only ----------------------
+
+
+def _fill_same_fact(mal: Path, dst: Path, data: Path, sheets: dict[str, int]) -> Path:
+    """The template with the 2019 cell of ``sokere_per_stilling / kommunen`` typed into each ``{dataset: value}``."""
+    from analysis.intake.template import layouts
+
+    def edit(wb):
+        for layout in layouts(data, YEAR, list(sheets)):
+            row = next(
+                r for r, spec in enumerate(layout.rows, start=2) if (spec.indicator, spec.group) == ("sokere_per_stilling", "kommunen")
+            )
+            wb[layout.sheet].cell(row=row, column=layout.new_column).value = sheets[layout.dataset]
+
+    return filled(mal, dst, edit)
+
+
+@pytest.fixture(scope="module")
+def mal_same_fact(tmp_path_factory) -> Path:
+    """The 2019 template for the two datasets that hold søkere per stilling."""
+    from analysis.config import DATA_DIR
+
+    path = tmp_path_factory.mktemp("mal") / "mal-2019.xlsx"
+    build_template(DATA_DIR, YEAR, path, ["adm_kpi", "hr_rekruttering"])
+    return path
+
+
+def test_import_filling_one_of_two_datasets_of_a_fact_is_refused(mal_same_fact, data_copy, tmp_path):
+    path = _fill_same_fact(mal_same_fact, tmp_path / "mal.xlsx", data_copy, {"adm_kpi": 10})
+    out = rejected(invoke("import", path, "--data-dir", data_copy), data_copy, tree_hash(data_copy), "the data after import")
+    assert "adm_kpi holds sokere_per_stilling / kommunen for 2019 (10), hr_rekruttering does not" in out
+    assert "'sokere_per_stilling_samme_tall'" in out
+
+
+def test_import_of_a_csv_export_filling_one_dataset_of_a_fact_is_refused(mal_same_fact, data_copy, tmp_path):
+    book = _fill_same_fact(mal_same_fact, tmp_path / "mal.xlsx", data_copy, {"adm_kpi": 10})
+    path = tmp_path / "adm_kpi.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(_sheet_rows(book, "adm_kpi"))
+    out = rejected(invoke("import", path, "--data-dir", data_copy), data_copy, tree_hash(data_copy), "hr_rekruttering does not")
+    assert "data/adm_kpi.csv" in out
+
+
+def test_import_of_different_values_for_one_fact_is_refused(mal_same_fact, data_copy, tmp_path):
+    path = _fill_same_fact(mal_same_fact, tmp_path / "mal.xlsx", data_copy, {"adm_kpi": 10, "hr_rekruttering": 9})
+    out = rejected(invoke("import", path, "--data-dir", data_copy), data_copy, tree_hash(data_copy))
+    assert "differ for sokere_per_stilling / kommunen in 2019: expected 9 as in hr_rekruttering" in out and "found 10" in out
+
+
+def test_import_filling_both_datasets_of_a_fact_is_accepted(mal_same_fact, data_copy, tmp_path):
+    path = _fill_same_fact(mal_same_fact, tmp_path / "mal.xlsx", data_copy, {"adm_kpi": 10, "hr_rekruttering": 10})
+    result = invoke("import", path, "--data-dir", data_copy)
+    assert result.exit_code == 0, result.output
+    assert "2019,sokere_per_stilling,kommunen,10" in (data_copy / "hr_rekruttering.csv").read_text(encoding="utf-8")
+    assert validate_data(data_copy) == []
+
+
+# -- k. one grammar of numbers for the import and the validation ------------------------------
+
+
+@pytest.mark.parametrize("typed", ["1 422,3", "1\u00a0422,3", "1\u202f422", "12,8 %", "7 %", "−5", "-0,5", "2,45"])
+def test_import_and_validation_read_a_norwegian_number_alike(typed):
+    from analysis.calc.numbers import norwegian_number
+    from analysis.intake.cells import parse_text
+
+    assert norwegian_number(typed) == parse_text(typed).literal
+
+
+@pytest.mark.parametrize("plain", ["1422.3", "36", "-4.0", "mye", ""])
+def test_a_plain_literal_or_text_is_no_norwegian_number(plain):
+    from analysis.calc.numbers import norwegian_number
+
+    assert norwegian_number(plain) is None

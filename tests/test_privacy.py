@@ -28,7 +28,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 import analysis as va
 from analysis import config
 from analysis.calc.privacy import MARKER, suppress
-from analysis.chapters import medarbeidere as ch
+from analysis.chapters.medarbeidere import minoritet as ch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
 KJONN = ("menn", "kvinner")

@@ -1,4 +1,4 @@
-"""The data-quality appendix lists at least the source's known quirks (seed README).
+"""The data-quality appendix lists at least the source's known quirks (data/README.md; the datasets' `notes`).
 
 Reads the committed, executed appendix (book/datakvalitet.ipynb) as a reader
 sees it: the tables' text with HTML removed.

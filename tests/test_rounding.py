@@ -41,3 +41,27 @@ def test_sum_of_six_parts_gap_is_within_rounding():
 
 def test_reproduced():
     assert judge(21.678, Interval(21.5, 21.8), 21.7, 1) == Verdict.REPRODUCED
+
+
+def test_half_up_on_the_value_as_written():
+    from decimal import Decimal
+
+    from analysis.calc.rounding import half_up
+
+    assert half_up(2.45, 1) == Decimal("2.5")  # float arithmetic says 2.4
+    assert half_up(-2.45, 1) == Decimal("-2.5")
+    assert half_up(Decimal("0.125"), 2) == Decimal("0.13")
+    assert half_up(1422, 0) == Decimal("1422")
+
+
+def test_one_rounding_rule_for_display_checks_and_import():
+    """Formatting, the verdicts and the import's literals round with ``half_up``: no other module quantizes half up."""
+    from pathlib import Path
+
+    from analysis.intake.cells import numeric_literal
+    from analysis.present.fmt import fmt_number
+
+    package = Path(__file__).resolve().parents[1] / "analysis"
+    copies = sorted(str(p.relative_to(package)) for p in package.rglob("*.py") if "ROUND_HALF_UP" in p.read_text(encoding="utf-8"))
+    assert copies == ["calc/rounding.py"], f"round half up written again in {copies}: use analysis.calc.rounding.half_up"
+    assert fmt_number(2.45, 1) == "2,5" and round_half_up(2.45, 1) == 2.5 and numeric_literal(2.45, "0.0").literal == "2.5"

@@ -10,22 +10,18 @@ localhost and checks them in headless Chromium with axe-core.
 
 Each page is ``<html lang="nb">`` with a ``<title>`` and one ``<main>`` whose
 ``<h1>`` is the chapter's first heading. Markdown is converted with
-markdown-it-py; the Quarto-only syntax is turned into plain HTML the way Quarto
-would show it:
-
-* heading attributes ``{#sec-x}`` become the heading's ``id`` (``.unnumbered``
-  is honoured), and headings are numbered like the book's chapters (1, 2, ...;
-  appendices A, B, ...);
-* fenced divs ``::: {.callout-note}`` ... ``:::`` become
-  ``<div class="callout callout-note" role="note">``, their first heading the
-  callout's title; any other fenced div becomes a ``<div>`` with its id and
-  classes;
-* cross-references ``@fig-x``, ``@tbl-x`` and ``@sec-x`` (also ``[@fig-x]``
-  and ``[-@fig-x]``) become links with the number, e.g. *Figur 1.2*;
-  an unknown label is shown as ``?@label`` in bold, as Quarto does;
-* a code cell's ``#| label``, ``#| fig-cap`` and ``#| tbl-cap`` wrap its
-  outputs in a ``<figure>`` with that id and a numbered ``<figcaption>``
-  (tables: caption above; figures: below).
+markdown-it-py; Quarto's own syntax is turned into plain HTML as Quarto shows it:
+heading attributes ``{#sec-x .unnumbered}`` (the heading's ``id``; headings
+numbered like the book's: 1, 2, ...; appendices A, B, ...), fenced divs
+(``::: {.callout-note}`` a ``role="note"`` callout whose first heading is its
+title, any other a ``<div>`` with its id and classes), cross-references
+(``@fig-x``, ``[@tbl-x]``, ``[-@sec-x]``: links with the number, e.g.
+*Figur 1.2*; an unknown one as bold ``?@label``, as Quarto does), and a code
+cell's ``#| label``/``fig-cap``/``tbl-cap`` (a ``<figure>`` with a numbered
+``<figcaption>``: tables above, figures below). Not mdit-py-plugins: its
+container plugin closes a fenced div at the first bare ``:::`` even inside a
+nested div (Pandoc pairs them), and its attrs plugins read attributes after
+links, images and spans or on the line before a block, not after a heading.
 
 It is a preview of the content, not of Quarto's page chrome (no sidebar, no
 search, no Bootstrap theme).
@@ -36,7 +32,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -83,11 +79,8 @@ class PreviewPage:
     tables: int = 0
 
 
-@dataclass
-class _Labels:
-    """Numbers of every heading, figure and table label across the book: label -> (page, text)."""
-
-    refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+_Labels = dict[str, tuple[str, str]]
+"""Numbers of every heading, figure and table label across the book: label -> (page, text)."""
 
 
 # --------------------------------------------------------------------------- Quarto syntax
@@ -161,7 +154,7 @@ def _text(value) -> str:
 
 def _number_labels(pages: Sequence[tuple[str, list]]) -> _Labels:
     """Number headings (per chapter: 1, 1.1, 1.1.1; appendices A, A.1), figures and tables (per chapter: 1.1, 1.2)."""
-    labels = _Labels()
+    labels: _Labels = {}
     for name, parts in pages:
         chapter = _chapter_number(name)
         counters = [0] * 6
@@ -197,16 +190,16 @@ def _number_labels(pages: Sequence[tuple[str, list]]) -> _Labels:
                             word = APPENDIX_PREFIX if name in config.APPENDICES else CHAPTER_PREFIX
                         else:
                             word = SECTION_PREFIX
-                        labels.refs[ident] = (name, f"{word} {number}" if number else word)
+                        labels[ident] = (name, f"{word} {number}" if number else word)
             elif kind == "open":
                 label = opts["label"]
                 prefix = f"{chapter}." if chapter else ""
                 if label.startswith("fig-"):
                     figs += 1
-                    labels.refs[label] = (name, f"{FIG_PREFIX} {prefix}{figs}")
+                    labels[label] = (name, f"{FIG_PREFIX} {prefix}{figs}")
                 elif label.startswith("tbl-"):
                     tbls += 1
-                    labels.refs[label] = (name, f"{TBL_PREFIX} {prefix}{tbls}")
+                    labels[label] = (name, f"{TBL_PREFIX} {prefix}{tbls}")
     return labels
 
 
@@ -214,9 +207,9 @@ def _resolve_xrefs(text: str, page: str, labels: _Labels) -> str:
     """Quarto cross-references -> Markdown links with the number; unknown ones as bold ``?@label``."""
 
     def link(label: str, number_only: bool) -> str:
-        if label not in labels.refs:
+        if label not in labels:
             return f"**?@{label}**"
-        target_page, words = labels.refs[label]
+        target_page, words = labels[label]
         shown = words.split(" ", 1)[1] if number_only and " " in words else words
         href = f"#{label}" if target_page == page else f"{target_page}.html#{label}"
         return f"[{shown}]({href})"
@@ -246,7 +239,7 @@ class _Renderer:
             content = inline.content[: m.start()].rstrip()
             if ident:
                 tok.attrSet("id", ident)
-                ref = self.labels.refs.get(ident)
+                ref = self.labels.get(ident)
                 number = ref[1].split(" ", 1)[1] if ref and " " in ref[1] else None
                 if number and tok.tag != "h1":
                     content = f"{number} {content}"
@@ -314,7 +307,7 @@ class _Renderer:
 
     def caption(self, opts: dict[str, str]) -> str:
         label = opts["label"]
-        words = self.labels.refs.get(label, (self.page, ""))[1]
+        words = self.labels.get(label, (self.page, ""))[1]
         cap = opts.get("fig-cap") or opts.get("tbl-cap") or ""
         text = f"{words}: {cap}" if words and cap else (words or cap)
         return f"<figcaption>{self.md.renderInline(_resolve_xrefs(text, self.page, self.labels))}</figcaption>"
@@ -376,7 +369,7 @@ def build_preview(book_dir: Path = config.BOOK_DIR, out_dir: Path | None = None,
     ``names`` defaults to ``config.NOTEBOOKS`` (chapters missing from ``book_dir`` are
     left out). Returns the pages written, in book order.
     """
-    from analysis.build.pipeline import write_vega_bundle
+    from analysis.build.render import write_vega_bundle
 
     book_dir = Path(book_dir)
     out_dir = Path(out_dir) if out_dir is not None else config.STATE_DIR / "preview"

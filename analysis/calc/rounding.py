@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-__all__ = ["Interval", "printed", "Verdict", "judge", "round_half_up"]
+__all__ = ["Interval", "printed", "Verdict", "judge", "half_up", "round_half_up"]
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,20 @@ def printed(value: float, decimals: int) -> Interval:
     return Interval(value - h, value + h)
 
 
+def half_up(x: float | int | Decimal, decimals: int) -> Decimal:
+    """``x`` rounded half away from zero to ``decimals`` decimals, as a spreadsheet rounds: the book's one rounding rule.
+
+    A float is taken as written: ``str`` gives the shortest text that reads
+    back as the same float (the literal in the data file), so ``2.45`` rounds
+    to ``2.5`` where float arithmetic would say 2.4. Used for display
+    (``present.fmt``), the consistency verdicts and the import's literals.
+    """
+    d = x if isinstance(x, Decimal) else Decimal(str(x))
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def round_half_up(x: float, decimals: int) -> float:
-    """Round as a spreadsheet does (2,45 → 2,5), on the value as written.
+    """``half_up`` as a float (2,45 → 2,5).
 
     A value that is not finite, or too large to have digits at ``decimals``
     (beyond 15 significant digits), is returned unchanged rather than raising
@@ -75,7 +87,7 @@ def round_half_up(x: float, decimals: int) -> float:
     """
     if not math.isfinite(x) or abs(x) >= 1e15:
         return x
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return float(half_up(x, decimals))
 
 
 class Verdict(StrEnum):

@@ -1,26 +1,20 @@
 """Appendix: data quality — where the source disagrees with itself, and what the book shows.
 
-Generated entirely from the consistency checks (``analysis.data.consistency``) and
-the datasets' notes in the descriptor; nothing here is typed by hand. Results
+Generated entirely from the consistency checks (``Book.check_results``, from
+``analysis.data.consistency``) and the datasets' notes in the descriptor
+(``Book.dataset_notes``); nothing here is typed by hand. Results and notes
 about years after the reporting year are left out.
 """
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
-from great_tables import GT
 
-from analysis.data.book import Book
-from analysis.data.consistency import CheckResult, Status, run_all
-from analysis.data.store import load_table
+from analysis.data.book import Book, CheckResult, Status
 from analysis.present.fmt import fmt_number, fmt_year_span
 from analysis.present.outputs import Prose, TableOutput
-from analysis.present.tables import STUB, _csv, house_style
+from analysis.present.tables import STUB, table_output
 from analysis.present.text import plural
-
-_YEAR = re.compile(r"\b(20\d\d)\b")
 
 __all__ = ["results", "sentence_summary", "tab_findings", "tab_within_rounding", "tab_notes", "subject"]
 
@@ -35,10 +29,7 @@ _CLAIM_WORDS = {
 
 def results(book: Book) -> list[CheckResult]:
     """Every check result about the reporting year or earlier."""
-    key = ("quality", book.year)
-    if key not in book._cache:
-        book._cache[key] = [r for r in run_all(book.data_dir) if r.year <= book.year]
-    return book._cache[key]
+    return book.check_results()
 
 
 def _section(s: str) -> str:
@@ -52,10 +43,10 @@ def subject(book: Book, r: CheckResult) -> str:
     if r.kind == "derived":
         ds, ind, grp, y, _ = [p.strip() for p in r.ref.split("/")]
         return f"{book.label(ind)}, {book.group_label(grp)}: {r.description}"
-    tf = {t["id"]: t for t in load_table("text_figures", book.data_dir).to_dicts()}[r.ref]
-    what = _CLAIM_WORDS.get(tf["claim"], tf["claim"])
-    years = str(tf["year"]) if not tf["base_year"] else fmt_year_span(tf["base_year"], tf["year"])
-    return f"Teksten oppgir {what} for «{book.label(tf['indicator'])}» ({book.group_label(tf['group'])}), {years}"
+    tf = book.text_figure(r.ref)
+    what = _CLAIM_WORDS.get(tf.claim, tf.claim)
+    years = str(tf.year) if not tf.base_year else fmt_year_span(tf.base_year, tf.year)
+    return f"Teksten oppgir {what} for «{book.label(tf.indicator)}» ({book.group_label(tf.group)}), {years}"
 
 
 def _num(x: float | None, decimals: int) -> str:
@@ -102,11 +93,16 @@ def _table(book: Book, rs: list[CheckResult], *, id: str, title: str, subtitle: 
         rows["Dataene gir"].append(_num(r.computed, d + 1))
         rows["Mulig ved avrunding"].append("–" if r.possible is None else f"{_num(r.possible.lo, d + 1)} til {_num(r.possible.hi, d + 1)}")
         rows["Boken viser"].append(_what_book_shows(r))
-    df = pl.DataFrame(rows)
-    gt = GT(df, id=f"{id}-table").tab_header(title=title, subtitle=subtitle).pipe(house_style).cols_label(**{STUB: "Hva som sammenlignes"})
-    gt = gt.cols_align(align="left", columns=["Kapittel", "Boken viser"])
-    csv = _csv(["Hva som sammenlignes"] + df.columns[1:], [[str(c) for c in row] for row in df.iter_rows()], "Beregnet fra data/")
-    return TableOutput(id=id, html=gt.as_raw_html(), plain=f"{title}: {len(rs)} rader.", csv=csv)
+    return table_output(
+        pl.DataFrame(rows),
+        id=id,
+        title=title,
+        subtitle=subtitle,
+        source="Beregnet fra data/",
+        plain=f"{title}: {len(rs)} rader.",
+        stub_label="Hva som sammenlignes",
+        align_left=["Kapittel", "Boken viser"],
+    )
 
 
 def tab_findings(book: Book) -> TableOutput:
@@ -139,20 +135,17 @@ def tab_notes(book: Book) -> TableOutput:
     Notes that name a year after the reporting year are left out.
     """
     rows: dict[str, list[str]] = {STUB: [], "Kapittel": [], "Merknad": []}
-    for r in book.descriptor["resources"]:
-        for note in r.get("notes", []) or []:
-            if any(int(y) > book.year for y in _YEAR.findall(note)):
-                continue  # a note about a later year than the reporting year
-            rows[STUB].append(r.get("title", r["name"]))
-            rows["Kapittel"].append(", ".join(_section(s.get("section", "")) for s in r.get("sources", [])) or "–")
-            rows["Merknad"].append(note)
+    for n in book.dataset_notes():
+        rows[STUB].append(n.title)
+        rows["Kapittel"].append(", ".join(_section(s) for s in n.sections) or "–")
+        rows["Merknad"].append(n.note)
     df = pl.DataFrame(rows)
-    gt = (
-        GT(df, id="kvalitet-merknader-table")
-        .tab_header(title="Merknader til datasettene")
-        .pipe(house_style)
-        .cols_label(**{STUB: "Datasett"})
+    return table_output(
+        df,
+        id="kvalitet-merknader",
+        title="Merknader til datasettene",
+        source="data/datapackage.yaml",
+        plain=f"Merknader til datasettene: {df.height} rader.",
+        stub_label="Datasett",
+        align_left=True,
     )
-    gt = gt.cols_align(align="left")
-    csv = _csv(["Datasett", "Kapittel", "Merknad"], [[str(c) for c in row] for row in df.iter_rows()], "data/datapackage.yaml")
-    return TableOutput(id="kvalitet-merknader", html=gt.as_raw_html(), plain=f"Merknader til datasettene: {df.height} rader.", csv=csv)

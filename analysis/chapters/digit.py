@@ -20,10 +20,10 @@ import polars as pl
 from analysis.calc import metrics
 from analysis.calc.rounding import Verdict, judge, printed
 from analysis.data.book import Book, TextFigure
-from analysis.present.fmt import fmt_number, fmt_percent, fmt_unit, fmt_year_span
+from analysis.present.fmt import fmt_cell, fmt_cell_change, fmt_number, fmt_percent, fmt_text_figure, fmt_unit, fmt_year_span
 from analysis.present.outputs import Prose, TableOutput
-from analysis.present.tables import STUB, _finish, fmt_change, fmt_value
-from analysis.present.text import fmt_text_figure, list_nb, paragraph, plural, sentence_change, text_figure_this_year, verb_change
+from analysis.present.tables import STUB, table_output
+from analysis.present.text import list_nb, paragraph, plural, sentence_change, text_figure_this_year, verb_change
 
 __all__ = [
     "tab_aktivitet",
@@ -96,15 +96,17 @@ def tab_aktivitet(book: Book, *, id: str = "digit-aktivitet", title: str = "Akti
         d, ul = book.decimals(ind), book.unit_label(ind)
         rows[STUB] += [book.label(ind), "Årlig endring"]
         for y in ys:
-            rows[str(y)] += [fmt_value(s.get(y), d, ul), fmt_change(s.get(y - 1), s.get(y), ul)]
-        plain.append(f"{book.label(ind)}: " + ", ".join(f"{y} {fmt_value(s.get(y), d, ul)}" for y in ys))
+            rows[str(y)] += [fmt_cell(s.get(y), d, ul), fmt_cell_change(s.get(y - 1), s.get(y), ul)]
+        plain.append(f"{book.label(ind)}: " + ", ".join(f"{y} {fmt_cell(s.get(y), d, ul)}" for y in ys))
     span = fmt_year_span(ys[0], ys[-1])
-    return _finish(
+    source = book.source_note(UTGIFTER)
+    return table_output(
         pl.DataFrame(rows),
         id=id,
         title=f"{title}, {span}",
         subtitle=f"Enhet: {book.unit_label(AKTIVITET[0])}. Årlig endring i prosent fra året før.",
-        source=book.source_note(UTGIFTER),
+        notes=[source],
+        source=source,
         plain=f"{title}, {span} ({book.unit_label(AKTIVITET[0])}). " + "; ".join(plain),
     )
 

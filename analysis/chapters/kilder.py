@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import polars as pl
-from great_tables import GT
 
 from analysis.data.book import Book
-from analysis.data.store import observation_names
 from analysis.present.fmt import fmt_number, fmt_year_span
 from analysis.present.outputs import Prose, TableOutput
-from analysis.present.tables import STUB, _csv, house_style
+from analysis.present.tables import STUB, table_output
 from analysis.present.text import plural
 
 __all__ = ["sentence_overview", "tab_datasets"]
 
 
 def _datasets(book: Book) -> list[tuple[str, dict, pl.DataFrame]]:
-    out = [(n, book.meta(n), book.obs(n)) for n in observation_names(book.descriptor)]
+    out = [(n, book.meta(n), book.obs(n)) for n in book.datasets()]
     return [t for t in out if t[2].height]  # a dataset with nothing up to the reporting year is not shown
 
 
@@ -25,8 +23,7 @@ def sentence_overview(book: Book) -> Prose:
     ds = _datasets(book)
     n_values = sum(df.height for _, _, df in ds)
     years = sorted({y for _, _, df in ds for y in df["year"].to_list()})
-    tf = book._text_figures()
-    n_text = sum(1 for r in tf.values() if r["year"] <= book.year)
+    n_text = len(book.text_figures())
     return Prose(
         f"Boken bygger på {fmt_number(len(ds))} {plural(len(ds), 'datasett', 'datasett')} med til sammen "
         f"{fmt_number(n_values)} tall for årene {fmt_year_span(years[0], years[-1])}, og på {fmt_number(n_text)} "
@@ -46,15 +43,13 @@ def tab_datasets(book: Book) -> TableOutput:
         rows["År"].append(fmt_year_span(min(ys), max(ys)) if ys and min(ys) != max(ys) else (str(ys[0]) if ys else "–"))
         rows["Antall tall"].append(fmt_number(df.height))
     df = pl.DataFrame(rows)
-    gt = (
-        GT(df, id="kilder-datasett-table")
-        .tab_header(
-            title="Datasettene bak boken",
-            subtitle="Kilde for alle: Bærum kommune, Virksomhetsanalyse for Organisasjon, styring og utvikling",
-        )
-        .pipe(house_style)
-        .cols_label(**{STUB: "Datasett"})
-        .cols_align(align="left", columns=["Kapittel", "Tabell i kilden"])
+    return table_output(
+        df,
+        id="kilder-datasett",
+        title="Datasettene bak boken",
+        subtitle="Kilde for alle: Bærum kommune, Virksomhetsanalyse for Organisasjon, styring og utvikling",
+        source="data/datapackage.yaml",
+        plain=f"Datasettene bak boken: {df.height} datasett.",
+        stub_label="Datasett",
+        align_left=["Kapittel", "Tabell i kilden"],
     )
-    csv = _csv(["Datasett"] + df.columns[1:], [[str(c) for c in r] for r in df.iter_rows()], "data/datapackage.yaml")
-    return TableOutput(id="kilder-datasett", html=gt.as_raw_html(), plain=f"Datasettene bak boken: {df.height} datasett.", csv=csv)

@@ -1,8 +1,8 @@
 """``virksomhetsanalyse template`` and ``virksomhetsanalyse import``: the new year's data.
 
-    virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   the input workbook for 2019
-    virksomhetsanalyse import mal-2019.xlsx --dry-run          check it and show what would change
-    virksomhetsanalyse import mal-2019.xlsx                    check it, then write data/ atomically
+    virksomhetsanalyse template --year 2019                 the input workbook for 2019: .build/templates/mal-2019.xlsx
+    virksomhetsanalyse import FILE --dry-run                check the filled workbook and show what would change
+    virksomhetsanalyse import FILE                          check it, then write data/ atomically
 
 ``register(app)`` adds both commands to the main Typer app (``analysis.cli``).
 Exit codes of ``import``: 0 imported (or nothing to import), 1 input rejected
@@ -24,6 +24,11 @@ __all__ = ["register", "template", "import_"]
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 
+TEMPLATE_FOLDER = "templates"
+"""Where ``template`` writes unless told otherwise: this folder of ``config.STATE_DIR`` (``.build/``, which git
+ignores), so that a workbook with a new year's figures is not committed by accident (``tests/test_excel.py``
+checks that git ignores it)."""
+
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -36,7 +41,13 @@ def template(
     year: Annotated[int, typer.Option("--year", metavar="YEAR", help="The new year: its column is the only one open for input.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="The .xlsx file to write.  [default: mal-YEAR.xlsx]", dir_okay=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The .xlsx file to write.  [default: .build/templates/mal-YEAR.xlsx, a folder git ignores]",
+            dir_okay=False,
+        ),
     ] = None,
     dataset: Annotated[
         list[str] | None,
@@ -50,12 +61,12 @@ def template(
     columns = years, plus unit and source); earlier years are filled in and locked, only the new
     year's column is open. The first sheet, "Veiledning", explains in Norwegian what to fill in
     and what the import accepts. If data/ already holds the year, its figures are filled in for
-    correction (import with --replace).
+    correction (import with --replace). It prints the path of the file written.
     """
-    from analysis.data.store import DataError
-    from analysis.intake.template import build_template
+    from analysis.data.problems import DataError
+    from analysis.intake.workbook import build_template
 
-    output = output or Path(f"mal-{year}.xlsx")
+    output = (output or config.STATE_DIR / TEMPLATE_FOLDER / f"mal-{year}.xlsx").resolve()
     try:
         sheets = build_template(data_dir, year, output, dataset or None)
     except DataError as exc:
@@ -64,14 +75,17 @@ def template(
     except KeyError as exc:
         err_console.print(f"error: {exc.args[0]}", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
+    except OSError as exc:
+        err_console.print(f"error: cannot write {output}: {exc.strerror or exc}; choose another file with --output", markup=False)
+        raise typer.Exit(EXIT_USAGE) from exc
     years = sorted({y for s in sheets for y in s.years})
     span = f"{years[0]}–{years[-1]}" if years else "none"
     console.print(f"wrote {output}: {len(sheets)} dataset sheet(s); {year} open for input, earlier years ({span}) locked", markup=False)
 
 
 def _print_rejected(path: Path, problems: list) -> None:
-    from analysis.data.gate import capped_lines
-    from analysis.intake.importer import problem_key
+    from analysis.data.problems import capped_lines
+    from analysis.intake.problems import problem_key
 
     err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {path.name}; nothing was written:")
     for line in capped_lines(problems, problem_key):
@@ -79,8 +93,8 @@ def _print_rejected(path: Path, problems: list) -> None:
 
 
 def _print_warnings(warnings: list) -> None:
-    from analysis.data.gate import capped_lines
-    from analysis.intake.importer import problem_key
+    from analysis.data.problems import capped_lines
+    from analysis.intake.problems import problem_key
 
     for line in capped_lines(warnings, problem_key, prefix="warning: "):
         err_console.print(line, markup=False)
@@ -88,7 +102,8 @@ def _print_warnings(warnings: list) -> None:
 
 def _check_dataset_name(dataset: str, data_dir: Path) -> None:
     """Exit 2 with "unknown dataset 'x'; did you mean y?" when ``dataset`` is not an observation dataset."""
-    from analysis.data.store import DataError, observation_names, read_descriptor
+    from analysis.data.package import observation_names, read_descriptor
+    from analysis.data.problems import DataError
     from analysis.intake.template import unknown_dataset_message
 
     try:
@@ -131,8 +146,11 @@ def import_(
 
     Exit 0 when imported (or nothing to import), 1 when the input is rejected (nothing written).
     """
-    from analysis.data.store import DataError
-    from analysis.intake.importer import ImportRejected, apply_import, change_lines, plan_import, summary_lines
+    from analysis.data.problems import DataError
+    from analysis.intake.apply import apply_import
+    from analysis.intake.plan import plan_import
+    from analysis.intake.problems import ImportRejected
+    from analysis.intake.report import change_lines, summary_lines
 
     if dataset and file.suffix.lower() != ".csv":
         err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)

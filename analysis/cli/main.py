@@ -23,14 +23,15 @@ import typer
 from rich.console import Console
 
 from analysis import config
+from analysis.build.render import Target
+from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
 EXIT_NO_QUARTO = 4
 EXIT_QUARTO_FAILED = 5
 EXIT_USAGE = 2
-EXIT_INTERNAL = 70
-"""An unexpected exception (a bug, not an input problem): one line, the traceback in a log file."""
+__all__ = ["app", "EXIT_DATA", "EXIT_CHAPTER", "EXIT_NO_QUARTO", "EXIT_QUARTO_FAILED", "EXIT_USAGE", "EXIT_INTERNAL"]
 
 app = typer.Typer(
     help="Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF.",
@@ -54,8 +55,7 @@ DataDirOpt = Annotated[
 
 def _print_problems(problems: list) -> None:
     """Every problem, at most a few lines per file and kind (then how many more)."""
-    from analysis.data.gate import capped_lines
-    from analysis.data.store import problem_key
+    from analysis.data.problems import capped_lines, problem_key
 
     for line in capped_lines(problems, problem_key):
         err_console.print(line, markup=False)
@@ -71,7 +71,7 @@ def _check_year(year: int, data_dir: Path) -> None:
     """
     import csv
 
-    from analysis.data.store import observation_names, read_descriptor, resource
+    from analysis.data.package import observation_names, read_descriptor, resource
 
     descriptor = read_descriptor(data_dir)
     spans: dict[str, tuple[int, int]] = {}
@@ -101,7 +101,8 @@ def _check_year(year: int, data_dir: Path) -> None:
 def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from analysis.data.consistency import Status, run_all
-    from analysis.data.store import observation_names, read_descriptor, validate_data
+    from analysis.data.package import observation_names, read_descriptor
+    from analysis.data.validate import validate_data
 
     problems = validate_data(data_dir)
     if problems:
@@ -167,7 +168,7 @@ RunDataDirOpt = Annotated[
         show_default=False,
     ),
 ]
-ToOpt = Annotated[str, typer.Option("--to", metavar="html|typst|all", help="What to render: html, typst (the PDF) or all.")]
+ToOpt = Annotated[Target, typer.Option("--to", help="What to render: html, typst (the PDF) or all.")]
 
 
 class _ChapterProgress:
@@ -210,7 +211,8 @@ def _check_chapters(chapters: list[str] | None) -> list[str]:
 
 def _sync_year_profile() -> None:
     """Write _quarto-year.yml from the executed chapters; warn when they disagree or some are missing."""
-    from analysis.build.pipeline import BuildError, book_year, write_year_profile
+    from analysis.build.errors import BuildError
+    from analysis.build.render import book_year, write_year_profile
 
     try:
         write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
@@ -220,7 +222,8 @@ def _sync_year_profile() -> None:
 
 def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
     """Execute the chapters (data already validated); exit 3 on a failing chapter."""
-    from analysis.build.pipeline import BuildError, ChapterRunError, run_notebooks
+    from analysis.build.errors import BuildError, ChapterRunError
+    from analysis.build.run import run_notebooks
 
     progress = _ChapterProgress(names)
     try:
@@ -251,12 +254,11 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     _sync_year_profile()
 
 
-def _render(to: str) -> None:
+def _render(to: Target) -> None:
     """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
-    from analysis.build.pipeline import BuildError, QuartoFailed, QuartoMissing, render_book
+    from analysis.build.errors import BuildError, QuartoFailed, QuartoMissing
+    from analysis.build.render import render_book
 
-    if to not in ("html", "typst", "all"):
-        raise typer.BadParameter("choose html, typst or all", param_hint="--to")
     try:
         out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
     except QuartoMissing as exc:
@@ -286,7 +288,7 @@ def run(
     only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
     chapter fails (named with its cell and error).
     """
-    from analysis.data.store import cached_problems
+    from analysis.data.validate import cached_problems
 
     names = _check_chapters(chapter)
     problems = cached_problems(data_dir or config.DATA_DIR)  # data that passed before are not checked again
@@ -299,7 +301,7 @@ def run(
 
 
 @app.command()
-def render(to: ToOpt = "all") -> None:
+def render(to: ToOpt = Target.all) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
     Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
@@ -313,15 +315,13 @@ def build(
     force: ForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
-    to: ToOpt = "all",
+    to: ToOpt = Target.all,
 ) -> None:
     """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
 
     Exit codes as for those commands: 1 invalid data, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
     """
-    if to not in ("html", "typst", "all"):
-        raise typer.BadParameter("choose html, typst or all", param_hint="--to")
-    from analysis.build.pipeline import find_quarto
+    from analysis.build.render import find_quarto
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
@@ -361,72 +361,7 @@ from analysis.cli.data_commands import register as _register_data_commands  # no
 _register_data_commands(app)
 
 
-def _log_path(command: str) -> Path:
-    """A new log file for an internal error: under .build/logs/, else the system's temp folder."""
-    import tempfile
-    from datetime import datetime
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    for folder in (config.STATE_DIR / "logs", Path(tempfile.gettempdir())):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"virksomhetsanalyse-{command}-{stamp}.log"
-            path.touch()
-            return path
-        except OSError:
-            continue
-    return Path(tempfile.gettempdir()) / f"virksomhetsanalyse-{command}-{stamp}.log"
-
-
-def _passed_exceptions() -> tuple[type[BaseException], ...]:
-    """Exceptions that are the CLI's own control flow (exit codes, usage errors), never internal errors."""
-    from typer.exceptions import TyperException  # the base of typer's usage errors (BadParameter, ...)
-
-    passed: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort, TyperException, SystemExit)
-    try:
-        import click
-    except ImportError:  # pragma: no cover - typer without a separate click
-        return passed
-    return (*passed, click.exceptions.Exit, click.exceptions.Abort, click.ClickException)
-
-
-def _guarded(callback, command: str):
-    """Run a command; an unexpected exception becomes one line and exit 70, its traceback goes to a log file."""
-    import functools
-
-    @functools.wraps(callback)
-    def wrapper(*args, **kwargs):
-        passed = _passed_exceptions()
-        try:
-            return callback(*args, **kwargs)
-        except passed:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the point: no traceback reaches the user
-            import traceback
-
-            log = _log_path(command)
-            try:
-                log.write_text(traceback.format_exc(), encoding="utf-8")
-                where = str(log)
-            except OSError:
-                where = "(could not write the log)"
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            err_console.print(f"internal error in {command}: {type(exc).__name__}: {first}; full log written to {where}", markup=False)
-            raise typer.Exit(EXIT_INTERNAL) from None
-
-    return wrapper
-
-
-def _guard_commands(typer_app: typer.Typer) -> None:
-    """Wrap every registered command with ``_guarded`` (once)."""
-    for info in typer_app.registered_commands:
-        if info.callback is not None and not getattr(info.callback, "_guarded", False):
-            name = info.name or info.callback.__name__.rstrip("_").replace("_", "-")
-            info.callback = _guarded(info.callback, name)
-            info.callback._guarded = True
-
-
-_guard_commands(app)
+guard_commands(app, err_console)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -1,8 +1,17 @@
 """The data layer: ``data/`` read, checked and offered to the chapters.
 
-``store`` reads the Data Package (descriptor, loading, validation, the read
-record), ``gate`` makes the file-level checks a schema cannot make,
-``consistency`` compares the source's printed derived figures with the stored
-inputs, and ``book`` is the one door through which chapters and the
-presentation layer reach the data: ``Book`` for one reporting year.
+In the order the data flow through it:
+
+* ``problems`` — ``Problem`` (file, row, column), ``DataError``, capped printing;
+* ``reads`` — the read record: every file a process read, with its hash;
+* ``package`` — the descriptor ``datapackage.yaml``, its resources, the data's fingerprint;
+* ``gate``, ``schema``, ``semantic``, ``checks`` — the checks: files read as
+  text, Frictionless against the schema, what a schema cannot say, and the
+  declarations of ``checks.yaml`` (identities, same facts);
+* ``validate`` — ``validate_data`` runs them; ``ensure_valid`` once per data state;
+* ``load`` — the loaders (validated, recorded, typed); ``lookups`` — units,
+  indicators and groups, read one way for everyone;
+* ``consistency`` — the source's printed derived figures against the stored inputs;
+* ``book`` — the one door through which chapters and the presentation layer
+  reach the data: ``Book`` for one reporting year.
 """

@@ -5,10 +5,16 @@ returns a ``Book``: the object every ``tab_*``, ``chart_*`` and ``sentence_*``
 function takes first. It reads each dataset once, leaves out every year after
 the reporting year (so a chapter run for 2017 cannot show 2018), and knows the
 Norwegian labels, units and sources from the lookups and the descriptor.
+
+Everything a chapter shows comes through it: observations, text figures and
+the claims they make, the source's charts without figures, the consistency
+checks and their findings, the datasets and their notes, and the source notes,
+each cut at the reporting year.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,10 +23,22 @@ from pathlib import Path
 import polars as pl
 
 from analysis import config
-from analysis.data.store import ensure_valid, load_observations, load_table, read_descriptor, resource
-from analysis.present.outputs import DataText  # text from data: escaped where it enters a sentence (analysis.present.outputs)
+from analysis.calc.datatext import DataText  # text from data: escaped where it enters a sentence
+from analysis.data.consistency import CheckResult, Status, check_text, run_all
+from analysis.data.load import load_observations, load_table
+from analysis.data.lookups import lookup
+from analysis.data.package import observation_names, read_descriptor, resource
+from analysis.data.sources import source_note
+from analysis.data.validate import ensure_valid
 
-__all__ = ["Book", "setup", "TextFigure", "resolve_series"]
+__all__ = ["Book", "setup", "TextFigure", "SourceChart", "DatasetNote", "CheckResult", "Status", "resolve_series"]
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+def _names_a_year_after(text: str, year: int) -> bool:
+    """Whether ``text`` names a year after ``year`` (it then belongs to a later year's story)."""
+    return any(int(y) > year for y in _YEAR.findall(text))
 
 
 def resolve_series(indicators: Sequence[str] | str, groups: Sequence[str] | str) -> tuple[list[tuple[str, str]], bool]:
@@ -52,6 +70,32 @@ class TextFigure:
     approximate: bool
     base_year: int | None = None
     """The year a change or target is measured against, where the source names one."""
+    claim: str | None = None
+    """What the figure says about a table (``value``, ``change_pct``, ...), or ``None``."""
+    dataset: str | None = None
+    indicator: str | None = None
+    group: str | None = None
+    """The series the claim is about (with ``claim``)."""
+
+
+@dataclass(frozen=True)
+class SourceChart:
+    """A chart of the source whose figures it does not print (``source_charts.csv``)."""
+
+    section: str
+    """The section number (``2.2.3``), without the document."""
+    title: str
+    what_it_shows: str
+
+
+@dataclass(frozen=True)
+class DatasetNote:
+    """A note on a dataset from the descriptor: a quirk of the source kept visible."""
+
+    dataset: str
+    title: str
+    sections: tuple[str, ...]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -69,15 +113,15 @@ class Book:
 
     @cached_property
     def indicators(self) -> dict[str, dict]:
-        return {r["id"]: r for r in load_table("indicators", self.data_dir).to_dicts()}
+        return lookup("indicators", self.data_dir)
 
     @cached_property
     def groups(self) -> dict[str, dict]:
-        return {r["id"]: r for r in load_table("groups", self.data_dir).to_dicts()}
+        return lookup("groups", self.data_dir)
 
     @cached_property
     def units(self) -> dict[str, dict]:
-        return {r["id"]: r for r in load_table("units", self.data_dir).to_dicts()}
+        return lookup("units", self.data_dir)
 
     def ordered(self, indicators: list[str]) -> list[str]:
         """Distinct indicator ids in the order of ``indicators.csv`` (the source's order)."""
@@ -157,32 +201,79 @@ class Book:
             raise KeyError(f"no text figure '{id}' in text_figures.csv")
         return self._as_text_figure(r)
 
+    def text_figures(self) -> list[TextFigure]:
+        """Every text figure about the reporting year or earlier, in file order."""
+        return [self._as_text_figure(r) for r in self._text_figures().values() if r["year"] <= self.year]
+
+    def claims(self, dataset: str, indicator: str, group: str, claim: str, year: int, base_year: int | None = None) -> list[TextFigure]:
+        """The text figures (up to the reporting year) that make ``claim`` about one series for ``year``.
+
+        ``base_year`` narrows them to the claims measured against that year.
+        """
+        return [
+            tf
+            for tf in self.text_figures()
+            if (tf.dataset, tf.indicator, tf.group, tf.claim, tf.year) == (dataset, indicator, group, claim, year)
+            and (base_year is None or tf.base_year == base_year)
+        ]
+
+    def text_findings(self) -> frozenset[str]:
+        """Ids of the text figures (up to the reporting year) whose claim the tables do not support."""
+        if "findings" not in self._cache:
+            self._cache["findings"] = frozenset(
+                r.ref for r in check_text(self.data_dir) if r.status == Status.FINDING and r.year <= self.year
+            )
+        return self._cache["findings"]
+
     def _as_text_figure(self, r: dict) -> TextFigure:
         unit = DataText(self.units[r["unit"]]["label"])
-        return TextFigure(r["id"], r["year"], r["value"], r["decimals"], r["unit"], unit, r["section"], r["approximate"], r["base_year"])
+        return TextFigure(
+            r["id"], r["year"], r["value"], r["decimals"], r["unit"], unit, r["section"], r["approximate"], r["base_year"],
+            r["claim"], r["dataset"], r["indicator"], r["group"],
+        )  # fmt: skip
 
     def _text_figures(self) -> dict[str, dict]:
         if "text" not in self._cache:
             self._cache["text"] = {r["id"]: r for r in load_table("text_figures", self.data_dir).to_dicts()}
         return self._cache["text"]
 
+    def source_charts(self) -> list[SourceChart]:
+        """The source's charts without printed figures, leaving out those that name a year after the reporting year."""
+        rows = load_table("source_charts", self.data_dir).to_dicts()
+        return [
+            SourceChart(DataText(r["section"].split(" ", 1)[-1]), DataText(r["title"]), DataText(r["what_it_shows"]))
+            for r in rows
+            if not _names_a_year_after(r["title"] + " " + r["what_it_shows"], self.year)
+        ]
+
+    # -- checks ------------------------------------------------------------------
+    def check_results(self) -> list[CheckResult]:
+        """Every consistency check (``analysis.data.consistency``) about the reporting year or earlier."""
+        if "checks" not in self._cache:
+            self._cache["checks"] = [r for r in run_all(self.data_dir) if r.year <= self.year]
+        return self._cache["checks"]
+
     # -- provenance ------------------------------------------------------------
     def meta(self, dataset: str) -> dict:
         """The descriptor entry of a dataset."""
         return resource(self.descriptor, dataset)
 
-    def source_note(self, dataset: str) -> str:
-        """``Kilde: …`` naming document, section(s) and table(s), from the descriptor."""
-        by_doc: dict[str, list[str]] = {}
-        for s in self.meta(dataset).get("sources", []):
-            table = s.get("table", "")
-            where = f"kapittel {s['section']}" if s.get("section") else ""
-            if table == "tekst":
-                where += " (tekst)"
-            elif table:
-                where += f", «{table}»"
-            by_doc.setdefault(s.get("title", ""), []).append(where.strip(", "))
-        return DataText("Kilde: " + "; ".join(f"{doc}, " + "; ".join(w) for doc, w in by_doc.items()) + ".")
+    def datasets(self) -> list[str]:
+        """Names of the observation datasets, in the descriptor's order."""
+        return observation_names(self.descriptor)
+
+    def dataset_notes(self) -> list[DatasetNote]:
+        """The descriptor's notes on every resource, leaving out those that name a year after the reporting year."""
+        return [
+            DatasetNote(r["name"], r.get("title", r["name"]), tuple(s.get("section", "") for s in r.get("sources", [])), note)
+            for r in self.descriptor["resources"]
+            for note in r.get("notes", []) or []
+            if not _names_a_year_after(note, self.year)
+        ]
+
+    def source_note(self, *datasets: str) -> str:
+        """``Kilde: …`` naming document, section(s) and table(s) of one or more datasets, each distinct source once."""
+        return DataText(source_note(*(self.meta(d) for d in dict.fromkeys(datasets))))
 
 
 def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -> Book:
@@ -195,7 +286,4 @@ def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -
     """
     data_dir = Path(data_dir) if data_dir else config.DATA_DIR
     ensure_valid(data_dir)
-    from analysis.present.charts import enable_theme
-
-    enable_theme()
     return Book(year=int(year), data_dir=data_dir)

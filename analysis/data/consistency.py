@@ -23,7 +23,8 @@ from pathlib import Path
 from analysis.calc import metrics
 from analysis.calc.rounding import Interval, Verdict, judge, printed
 from analysis.config import DATA_DIR
-from analysis.data.store import load_checks, load_observations, load_table, observation_names, read_descriptor
+from analysis.data.load import load_checks, load_observations, load_table
+from analysis.data.package import observation_names, read_descriptor
 
 __all__ = ["Status", "CheckResult", "check_derived", "check_identities", "check_text", "run_all"]
 

@@ -7,90 +7,23 @@ does and reports, with file, row and column:
 * a file that is not UTF-8 (the row of the first byte that cannot be read);
 * a header that does not match the schema (the missing, unexpected, renamed
   or reordered column by name; the file's cells are then not checked);
-* literals the schema's types let through or describe badly: a year that is
-  not a whole number (``' 2018 '``, ``2018.0``, ``NA``), a number that is not a
-  finite decimal (``NaN``, ``inf``, ``-``, ``NA``, ``1e5``, a blank value) or
-  that has more than ``SIG_DIGITS`` significant digits.
-
-``capped_lines`` prints a list of problems with at most ``MAX_LINES`` lines
-per file and kind, then one line saying how many more there are.
+* literals the schema's types let through or describe badly
+  (``analysis.calc.numbers``): a year that is not a whole number (``' 2018 '``,
+  ``2018.0``, ``NA``), a number that is not a finite decimal (``NaN``, ``inf``,
+  ``-``, ``NA``, ``1e5``, a blank value) or that has more than ``SIG_DIGITS``
+  significant digits.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["SIG_DIGITS", "MAX_LINES", "PLACEHOLDERS", "significant_digits", "number_problem", "file_problems", "capped_lines", "thousands"]
+from analysis.calc.numbers import integer_problem, number_problem
+from analysis.data.problems import Problem, display
 
-SIG_DIGITS = 15
-"""Most significant digits a value may have (a figure as printed; what a float holds exactly)."""
-MAX_LINES = 5
-"""Lines printed per file (or sheet) and kind of problem before the rest is counted."""
-PLACEHOLDERS = frozenset(
-    {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "-", "−", "–", "—", "na", "n/a", "n.a.", "null", "none", "..", "."}
-)
-"""What people write for "no figure"; refused: a missing figure is a missing row (data/) or an empty cell (workbook)."""
-
-_DECIMAL = re.compile(r"-?(\d+)(?:\.(\d+))?")
-_INTEGER = re.compile(r"-?\d+")
-_EXPONENT = re.compile(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+")
-MISSING_ROW = "a missing figure is simply a missing row: delete the row (data files have no placeholder for 'not available')"
-
-
-def thousands(n: int) -> str:
-    """``99980`` → ``'99 980'``."""
-    return f"{n:,}".replace(",", " ")
-
-
-def significant_digits(literal: str) -> int:
-    """Significant digits of a plain decimal literal (``'0.0120'`` → 3, ``'104.4'`` → 4)."""
-    digits = literal.lstrip("-+").replace(".", "").lstrip("0")
-    return len(digits)
-
-
-def _shown(s: str) -> str:
-    return f"'{s[:24]}…' ({thousands(len(s))} characters)" if len(s) > 30 else f"'{s}'"
-
-
-def number_problem(literal: str, *, required: bool = True, missing: str = MISSING_ROW) -> tuple[str, str] | None:
-    """``(message, kind)`` when a number literal in a data file is not a finite decimal we accept.
-
-    Only the cases a schema's ``number`` type lets through (or reports badly) are
-    returned; other text (``mye``, ``1 422,3``) is left to the schema check.
-    """
-    s = literal
-    if s.strip() == "":
-        if not required:
-            return None
-        return f"expected a number such as 1422.3, found an empty cell; {missing}", "missing-figure"
-    if s.strip().lower() in PLACEHOLDERS:
-        return f"expected a number such as 1422.3, found '{s}'; {missing}", "missing-figure"
-    if s != s.strip():
-        return f"expected a number such as 1422.3 without spaces, found '{s}'", "wrong-type"
-    if _EXPONENT.fullmatch(s):
-        return f"expected a plain decimal number such as 1422.3, found {_shown(s)} (an exponent is not allowed)", "wrong-type"
-    if s.startswith("+") and _DECIMAL.fullmatch(s[1:]):
-        return f"expected a number such as 1422.3 without '+', found '{s}'", "wrong-type"
-    if _DECIMAL.fullmatch(s) and significant_digits(s) > SIG_DIGITS:
-        n = thousands(significant_digits(s))
-        msg = f"expected at most {SIG_DIGITS} significant digits (the figure as printed), found a number with {n}: {_shown(s)}"
-        return msg, "too-many-digits"
-    return None
-
-
-def integer_problem(literal: str, field: str, *, required: bool = True) -> tuple[str, str] | None:
-    """``(message, kind)`` when an integer literal is not a plain whole number."""
-    expected = "a whole year such as 2018" if field.endswith("year") else "a whole number such as 3"
-    if literal == "":
-        return (f"expected {expected}, found an empty cell", "missing-value") if required else None
-    if _INTEGER.fullmatch(literal):
-        return None
-    return f"expected {expected}, found '{literal}'", "wrong-type"
+__all__ = ["file_problems"]
 
 
 def _schema(data_dir: Path, res: dict, cache: dict) -> dict | None:
@@ -107,7 +40,7 @@ def _schema(data_dir: Path, res: dict, cache: dict) -> dict | None:
     return schema if isinstance(schema, dict) else None
 
 
-def _header_problems(file: str, header: list[str], expected: list[str], Problem) -> list:
+def _header_problems(file: str, header: list[str], expected: list[str]) -> list[Problem]:
     """Missing, unexpected, renamed or reordered columns, each named."""
     listed = ", ".join(expected)
     problems = []
@@ -134,7 +67,7 @@ def _header_problems(file: str, header: list[str], expected: list[str], Problem)
     return problems
 
 
-def _decode(file: str, raw: bytes, Problem):
+def _decode(file: str, raw: bytes) -> tuple[str | None, Problem | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -148,7 +81,7 @@ def _decode(file: str, raw: bytes, Problem):
         return None, Problem(file, line, None, msg, "encoding")
 
 
-def file_problems(data_dir: Path, descriptor: dict, Problem, display: Callable[[Path, str], str]) -> tuple[list, set[str], set[tuple]]:
+def file_problems(data_dir: Path, descriptor: dict) -> tuple[list[Problem], set[str], set[tuple]]:
     """Problems found by reading the CSV files as text.
 
     Returns the problems, the files whose schema-check results are to be
@@ -157,7 +90,7 @@ def file_problems(data_dir: Path, descriptor: dict, Problem, display: Callable[[
     schema check's message for the same cell is dropped in favour of this one).
     """
     data_dir = Path(data_dir)
-    problems: list = []
+    problems: list[Problem] = []
     skip: set[str] = set()
     cells: set[tuple] = set()
     listed = {r.get("path") for r in descriptor.get("resources", [])}
@@ -174,7 +107,7 @@ def file_problems(data_dir: Path, descriptor: dict, Problem, display: Callable[[
         if not res.get("path") or not path.is_file():
             continue
         file = display(data_dir, res["path"])
-        text, problem = _decode(file, path.read_bytes(), Problem)
+        text, problem = _decode(file, path.read_bytes())
         if problem:
             problems.append(problem)
             skip.add(file)
@@ -186,7 +119,7 @@ def file_problems(data_dir: Path, descriptor: dict, Problem, display: Callable[[
         expected = [f["name"] for f in fields]
         rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
         header = next(rows, [])
-        head = _header_problems(file, header, expected, Problem)
+        head = _header_problems(file, header, expected)
         if head:
             problems += head
             skip.add(file)
@@ -211,19 +144,3 @@ def file_problems(data_dir: Path, descriptor: dict, Problem, display: Callable[[
                     problems.append(Problem(file, row_no, name, found[0], found[1]))
                     cells.add((file, row_no, name))
     return problems, skip, cells
-
-
-def capped_lines(items: Iterable, key: Callable[[object], tuple[str, str]], limit: int = MAX_LINES, prefix: str = "  - ") -> list[str]:
-    """``str(item)`` per item, at most ``limit`` per ``key`` (where, kind), then "… and N more of the same kind"."""
-    items = list(items)
-    totals = Counter(key(i) for i in items)
-    seen: Counter = Counter()
-    lines = []
-    for item in items:
-        k = key(item)
-        seen[k] += 1
-        if seen[k] <= limit:
-            lines.append(f"{prefix}{item}")
-        if seen[k] == limit and totals[k] > limit:
-            lines.append(f"{prefix}… and {thousands(totals[k] - limit)} more of the same kind in {k[0]}")
-    return lines

@@ -1,6 +1,18 @@
 """Bringing a new year's figures in: the workbook template and the import.
 
-``template`` writes the new-year workbook; ``importer`` reads a filled one (or
-a CSV export of one sheet), checks it and writes it into ``data/`` through a
-validated, staged copy.
+The template (``virksomhetsanalyse template``):
+
+* ``template`` — what each dataset sheet looks like for a year (``layouts``), read from ``data/``;
+* ``guide`` — the Norwegian text of the first sheet, *Veiledning*;
+* ``workbook`` — ``build_template`` writes the ``.xlsx``.
+
+The import (``virksomhetsanalyse import``), in the order it runs:
+
+* ``read`` — ``read_input``: a filled workbook, or a CSV export of one sheet, as rows of cells;
+* ``cells`` — the number in one cell (``parse_text``, ``numeric_literal``, ``cell_number``);
+* ``check`` — ``check_sheet``: one sheet against its layout;
+* ``plan`` — ``plan_import``: reads and checks everything, returns an ``ImportPlan``;
+* ``apply`` — ``apply_import``: writes a plan into ``data/`` through a validated, staged copy;
+* ``report`` — ``change_lines`` and ``summary_lines`` for the command's output;
+* ``problems`` — ``ImportProblem`` and ``ImportRejected`` (every problem, nothing written).
 """

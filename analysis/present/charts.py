@@ -6,6 +6,10 @@ ships), a static PNG for the PDF (drawn here by vl-convert with the Norwegian
 number locale) and alt text that states the figures in words, generated from
 the same data. Colours are colour-blind safe and reach 4.5:1 against white;
 series are told apart by shape too, never by colour alone.
+
+Building blocks (every chart of the book is made with them): ``chart_output``
+(theme, font, PNG, alt text and CSV download of a finished altair chart) and
+``alt_text`` (the alt text's form: kind of chart, what it shows, the figures).
 """
 
 from __future__ import annotations
@@ -19,11 +23,11 @@ import vl_convert as vlc
 from analysis.calc import metrics
 from analysis.data.book import Book, resolve_series
 from analysis.present import fonts
-from analysis.present.fmt import NBSP, d3_locale, fmt_number, fmt_year_span
+from analysis.present.fmt import NBSP, d3_locale, fmt_cell, fmt_number, fmt_year_span
 from analysis.present.outputs import ChartOutput, csv_text
-from analysis.present.tables import COMPARATORS, fmt_value
+from analysis.present.tables import COMPARATORS
 
-__all__ = ["PALETTE", "enable_theme", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
+__all__ = ["PALETTE", "enable_theme", "alt_text", "chart_output", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
 
 PALETTE = ["#0072B2", "#B34700", "#007A5A", "#A23C7E", "#5A5A5A", "#7A5C00"]
 """Okabe–Ito hues, darkened to at least 4.5:1 contrast against white."""
@@ -74,18 +78,27 @@ def enable_theme() -> None:
     alt.theme.enable("virksomhetsanalyse")
 
 
-def _csv(header: Sequence[str], rows: Sequence[Sequence[object]], source: str) -> str:
-    """The chart's figures as CSV: the same writer as the tables' (``outputs.csv_text``)."""
-    return csv_text(header, rows, source)
+def alt_text(kind: str, about: str, figures: Sequence[str], sep: str = "; ") -> str:
+    """``Linjediagram: Årsverk per område, 2014–2018. A: 1 i 2014 og 2 i 2018; B: ….``
+
+    ``kind`` names the chart (*Linjediagram*, *Stolpediagram*, *Prikkdiagram*),
+    ``about`` says what it shows (title, unit, years), ``figures`` state its figures
+    in words, so that a reader who cannot see the chart reads the same.
+    """
+    return f"{kind}: {about}. " + sep.join(figures) + "."
 
 
-def _finish(chart: alt.TopLevelMixin, *, id: str, alt_text: str, csv_text: str) -> ChartOutput:
+def chart_output(
+    chart: alt.TopLevelMixin, *, id: str, alt: str, header: Sequence[str], rows: Sequence[Sequence[object]], source: str
+) -> ChartOutput:
+    """A finished chart: the book's theme and font, the PNG for the PDF, ``alt`` as its description and alt text,
+    and the CSV download of ``rows`` under ``header`` with ``source`` as its *Kilde* column."""
     enable_theme()
     fonts.register_for_charts()
     spec = chart.to_dict()
-    spec["description"] = alt_text
+    spec["description"] = alt
     png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, format_locale=d3_locale())
-    return ChartOutput(id=id, spec=spec, png=png, alt=alt_text, csv=csv_text)
+    return ChartOutput(id=id, spec=spec, png=png, alt=alt, csv=csv_text(header, rows, source))
 
 
 def _fmt_axis(decimals: int) -> str:
@@ -137,11 +150,17 @@ def chart_series(
     for n in names:
         sub = df.filter(pl.col("Serie") == n)
         first, last = sub.row(0, named=True), sub.row(-1, named=True)
-        parts.append(f"{n}: {fmt_value(first['Verdi'], d, unit)} i {first['År']} og {fmt_value(last['Verdi'], d, unit)} i {last['År']}")
+        parts.append(f"{n}: {fmt_cell(first['Verdi'], d, unit)} i {first['År']} og {fmt_cell(last['Verdi'], d, unit)} i {last['År']}")
     unit_words = "" if unit == "%" else f" ({unit!s})"
-    alt_text = f"Linjediagram: {title}{unit_words}, {fmt_year_span(int(ys[0]), int(ys[-1]))}. " + "; ".join(parts) + "."
-    csv_text = _csv(["Serie", "År", f"Verdi ({unit!s})"], df.rows(), book.source_note(dataset))
-    return _finish(chart, id=id, alt_text=alt_text, csv_text=csv_text)
+    about = f"{title}{unit_words}, {fmt_year_span(int(ys[0]), int(ys[-1]))}"
+    return chart_output(
+        chart,
+        id=id,
+        alt=alt_text("Linjediagram", about, parts),
+        header=["Serie", "År", f"Verdi ({unit!s})"],
+        rows=df.rows(),
+        source=book.source_note(dataset),
+    )
 
 
 def chart_bars(
@@ -185,10 +204,14 @@ def chart_bars(
     parts = []
     for g in order:
         sub = df.filter(pl.col("Gruppe") == g)
-        parts.append(f"{g}: " + ", ".join(f"{fmt_value(v, d, unit)} i {y}" for y, v in zip(sub["År"], sub["Verdi"], strict=True)))
-    alt_text = f"Stolpediagram: {title}. " + "; ".join(parts) + "."
-    return _finish(
-        chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "År", f"Verdi ({unit!s})"], df.rows(), book.source_note(dataset))
+        parts.append(f"{g}: " + ", ".join(f"{fmt_cell(v, d, unit)} i {y}" for y, v in zip(sub["År"], sub["Verdi"], strict=True)))
+    return chart_output(
+        chart,
+        id=id,
+        alt=alt_text("Stolpediagram", title, parts),
+        header=["Gruppe", "År", f"Verdi ({unit!s})"],
+        rows=df.rows(),
+        source=book.source_note(dataset),
     )
 
 
@@ -209,9 +232,15 @@ def chart_shares(
         base.mark_bar(color=PALETTE[0])
         + base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("Andel:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
     ).properties(width=WIDTH - 160, height=40 * len(order) + 20, title=f"{title}, {year}")
-    parts = [f"{g} {fmt_value(v, d, '%')}" for g, v in zip(df["Gruppe"], df["Andel"], strict=True)]
-    alt_text = f"Stolpediagram: {title}, {year}. " + ", ".join(parts) + "."
-    return _finish(chart, id=id, alt_text=alt_text, csv_text=_csv(["Gruppe", "Andel (%)"], df.rows(), book.source_note(dataset)))
+    parts = [f"{g} {fmt_cell(v, d, '%')}" for g, v in zip(df["Gruppe"], df["Andel"], strict=True)]
+    return chart_output(
+        chart,
+        id=id,
+        alt=alt_text("Stolpediagram", f"{title}, {year}", parts, sep=", "),
+        header=["Gruppe", "Andel (%)"],
+        rows=df.rows(),
+        source=book.source_note(dataset),
+    )
 
 
 def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: Sequence[str] | None = None) -> ChartOutput:
@@ -262,15 +291,12 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
         )
     )
     chart = (bar + rule + pts).properties(width=WIDTH - 200, height=36 * len(order) + 20, title=f"{title}, {year}")
-    alt_text = (
-        f"Prikkdiagram: {title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS. "
-        + "; ".join(alt_parts)
-        + "."
-    )
-    rows = [(r["Indikator"], r["Kommune"], r["Indeks"]) for r in pdf.to_dicts()]
-    return _finish(
-        (chart),
+    about = f"{title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS"
+    return chart_output(
+        chart,
         id=id,
-        alt_text=alt_text,
-        csv_text=_csv(["Indikator", "Kommune", "Indeks (ASSS-snitt = 100)"], rows, book.source_note(dataset)),
+        alt=alt_text("Prikkdiagram", about, alt_parts),
+        header=["Indikator", "Kommune", "Indeks (ASSS-snitt = 100)"],
+        rows=[(r["Indikator"], r["Kommune"], r["Indeks"]) for r in pdf.to_dicts()],
+        source=book.source_note(dataset),
     )

@@ -11,14 +11,29 @@ Rules (pinned by exact-string tests in ``tests/test_fmt.py``):
 
 Locale symbols come from Babel's ``nb`` data; rounding and the minus sign are
 ours, because Babel rounds half-to-even and emits a hyphen-minus.
+
+One figure, three places, one formatter each:
+
+* a **table cell or chart label** (``fmt_cell``, ``fmt_cell_change``): ``%`` is
+  written, other units are bare (the table names them once, in a note);
+* a **sentence** (``fmt_val``, ``fmt_obs``, ``fmt_text_figure``): the value with its
+  unit from the lookups (``104,4 årsverk``), counts bare (``2 280``), never with
+  more decimals than the source printed;
+* the plain building blocks under both (``fmt_number``, ``fmt_percent``, ``fmt_unit``, ...).
 """
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from analysis.calc import metrics
+from analysis.calc.rounding import half_up
+
+if TYPE_CHECKING:
+    from analysis.data.book import Book, TextFigure
 
 __all__ = [
     "NBSP",
@@ -30,6 +45,12 @@ __all__ = [
     "fmt_unit",
     "fmt_mill_kr",
     "fmt_year_span",
+    "fmt_cell",
+    "fmt_cell_change",
+    "fmt_val",
+    "fmt_obs",
+    "fmt_text_figure",
+    "BARE_UNITS",
     "d3_locale",
 ]
 
@@ -38,12 +59,6 @@ MINUS = "\u2212"
 _LOCALE = "nb"
 _GROUP = get_group_symbol(_LOCALE)  # U+00A0 in CLDR nb
 _DECIMAL = get_decimal_symbol(_LOCALE)  # ","
-
-
-def _round_half_up(x: float, decimals: int) -> Decimal:
-    # str() gives the shortest repr that round-trips, i.e. the value as written
-    # in the data file, so 2.45 rounds to 2.5 (float arithmetic would say 2.4).
-    return Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def fmt_number(x: float | int | None, decimals: int = 0, *, sign: bool = False, missing: str = "–") -> str:
@@ -63,7 +78,7 @@ def fmt_number(x: float | int | None, decimals: int = 0, *, sign: bool = False, 
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return missing
-    q = _round_half_up(x, decimals)
+    q = half_up(x, decimals)  # on the value as written: 2.45 → 2.5
     if q == 0:
         q = abs(q)  # no "−0,0"
     negative = q < 0
@@ -112,6 +127,62 @@ def fmt_mill_kr(x: float | None, decimals: int = 1) -> str:
 def fmt_year_span(first: int, last: int) -> str:
     """``2014–2018`` with an en dash."""
     return f"{first}\u2013{last}"
+
+
+# --------------------------------------------------------------------------- table cells and chart labels
+
+
+def fmt_cell(x: float | None, decimals: int, unit_label: str) -> str:
+    """A table cell or chart label: percentages with ``%``, other units bare (named in the table's note)."""
+    if x is None:
+        return "–"
+    return fmt_percent(x, decimals) if unit_label == "%" else fmt_number(x, decimals)
+
+
+def fmt_cell_change(prev: float | None, cur: float | None, unit_label: str, decimals: int = 1) -> str:
+    """A change cell between two values: ``+0,6 pp`` for a percentage, else the percent change ``+21,7 %``."""
+    if prev is None or cur is None:
+        return "–"
+    if unit_label == "%":
+        return f"{fmt_number(cur - prev, decimals, sign=True)}{NBSP}pp"
+    c = metrics.pct_change(prev, cur)
+    return "–" if c is None else fmt_change_pct(c, 1)
+
+
+# --------------------------------------------------------------------------- figures in sentences
+
+BARE_UNITS = frozenset({"antall", "personer"})
+"""Units a sentence leaves out: the noun after the figure says it (``2 280 stillinger``)."""
+
+
+def fmt_val(book: Book, indicator: str, value: float | None, *, decimals: int | None = None, unit: bool = True) -> str:
+    """A value of ``indicator`` with its unit as a reader expects it in a sentence (``104,4 årsverk``, ``9,5 %``)."""
+    d = book.decimals(indicator) if decimals is None else decimals
+    if value is None:
+        return "–"
+    if not unit or book.unit_of(indicator) in BARE_UNITS:
+        return fmt_number(value, d)
+    return fmt_unit(value, d, book.unit_label(indicator))
+
+
+def fmt_obs(book: Book, dataset: str, indicator: str, group: str, year: int) -> str:
+    """One stored figure with its unit, never with more decimals than the source printed (``12 %``, not ``12,0 %``)."""
+    value = book.value(dataset, indicator, group, year)
+    printed = book.printed_decimals(dataset, indicator, group, year)
+    d = book.decimals(indicator) if printed is None else min(book.decimals(indicator), printed)
+    return fmt_val(book, indicator, value, decimals=d)
+
+
+def fmt_text_figure(tf: TextFigure, *, magnitude: bool = False) -> str:
+    """A figure from the source's text, with its stated decimals and unit (counts bare).
+
+    ``magnitude`` drops the sign, for sentences that say the direction in words
+    (``redusert med 12 %``).
+    """
+    v = abs(tf.value) if magnitude else tf.value
+    if tf.unit in BARE_UNITS:
+        return fmt_number(v, tf.decimals)
+    return fmt_unit(v, tf.decimals, tf.unit_label)
 
 
 def d3_locale() -> dict:

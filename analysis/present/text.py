@@ -5,67 +5,40 @@ the direction of a change in words (*økte*, *gikk ned*, *var uendret*) judged
 on the figures as displayed, singular and plural, lists, and what to say when
 a figure for the reporting year is not available yet. Chapter-specific
 sentences (``analysis.chapters``) compose these.
+
+Figures in sentences are formatted by ``analysis.present.fmt`` (``fmt_val``,
+``fmt_obs``, ``fmt_text_figure``). A change is said in one of two forms:
+
+* ``describe_change``: the phrase (``økte fra … i 2017 til … i 2018, en økning på …``,
+  or the short ``økte med …``), for a sentence the chapter builds around it;
+* ``sentence_change``: the whole sentence with its subject, or the note that the
+  reporting year's figure is missing (``sentence_missing``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from analysis.calc import metrics
+from analysis.calc.datatext import DataText
 from analysis.data.book import Book, TextFigure
-from analysis.present.fmt import NBSP, fmt_number, fmt_percent, fmt_unit
-from analysis.present.outputs import DataText, Prose
+from analysis.present.fmt import NBSP, fmt_number, fmt_obs, fmt_percent, fmt_val
+from analysis.present.outputs import Prose
 
 __all__ = [
-    "fmt_val",
-    "fmt_obs",
-    "fmt_text_figure",
     "text_figure_this_year",
     "verb_change",
     "noun_change",
     "plural",
     "list_nb",
     "describe_change",
+    "inverted",
     "sentence_change",
     "sentence_missing",
     "paragraph",
     "capitalize",
     "note_source_charts",
 ]
-
-_BARE_UNITS = {"antall", "personer"}
-_YEAR = re.compile(r"\b(20\d\d)\b")
-
-
-def fmt_val(book: Book, indicator: str, value: float | None, *, decimals: int | None = None, unit: bool = True) -> str:
-    """A value with its unit as a reader expects it in a sentence (``104,4 årsverk``, ``9,5 %``)."""
-    d = book.decimals(indicator) if decimals is None else decimals
-    if value is None:
-        return "–"
-    if not unit or book.unit_of(indicator) in _BARE_UNITS:
-        return fmt_number(value, d)
-    return fmt_unit(value, d, book.unit_label(indicator))
-
-
-def fmt_obs(book: Book, dataset: str, indicator: str, group: str, year: int) -> str:
-    """One stored figure with its unit, never with more decimals than the source printed (``12 %``, not ``12,0 %``)."""
-    value = book.value(dataset, indicator, group, year)
-    printed = book.printed_decimals(dataset, indicator, group, year)
-    d = book.decimals(indicator) if printed is None else min(book.decimals(indicator), printed)
-    return fmt_val(book, indicator, value, decimals=d)
-
-
-def fmt_text_figure(tf: TextFigure, *, magnitude: bool = False) -> str:
-    """A figure from the source's text, with its stated decimals and unit (counts bare).
-
-    ``magnitude`` drops the sign, for sentences that say the direction in words
-    (``redusert med 12 %``).
-    """
-    v = abs(tf.value) if magnitude else tf.value
-    if tf.unit in _BARE_UNITS:
-        return fmt_number(v, tf.decimals)
-    return fmt_unit(v, tf.decimals, tf.unit_label)
 
 
 def text_figure_this_year(book: Book, id: str) -> TextFigure | None:
@@ -119,27 +92,56 @@ def capitalize(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def describe_change(book: Book, dataset: str, indicator: str, group: str, y0: int, y1: int) -> str | None:
-    """``økte fra 85,8 årsverk i 2017 til 104,4 årsverk i 2018, en økning på 21,7 %``.
+def describe_change(
+    book: Book, dataset: str, indicator: str, group: str, y0: int | None = None, y1: int | None = None, *, short: bool = False
+) -> str | None:
+    """The change of one series from ``y0`` to ``y1`` as a verb phrase, judged on the figures as displayed.
 
-    Percentages change in percentage points. ``None`` when a year is missing.
+    ``økte fra 85,8 årsverk i 2017 til 104,4 årsverk i 2018, en økning på 21,7 %``
+    (``var uendret på … fra 2017 til 2018``); with ``short``: ``økte med 21,7 %``
+    (``var uendret``). Percentages change in percentage points.
+
+    ``y1`` defaults to the reporting year. Without ``y0`` the change is from the
+    latest earlier year with a figure, and a series whose first figure is ``y1``
+    gives ``var … i 2018``. ``None`` when a year's figure is missing.
     """
     s = book.series(dataset, indicator, group)
+    y1 = book.year if y1 is None else y1
+    if y0 is None:
+        earlier = [y for y in s if y < y1]
+        if y1 in s and not earlier:
+            return f"var {fmt_obs(book, dataset, indicator, group, y1)} i {y1}"
+        y0 = max(earlier, default=None)
     if y0 not in s or y1 not in s:
         return None
     a, b = s[y0], s[y1]
     d = book.decimals(indicator)
     verb = verb_change(a, b, d)
-    head = f"{verb} fra {fmt_obs(book, dataset, indicator, group, y0)} i {y0} til {fmt_obs(book, dataset, indicator, group, y1)} i {y1}"
-    if verb == "var uendret":
-        return f"var uendret på {fmt_obs(book, dataset, indicator, group, y1)} fra {y0} til {y1}"
+    pc = metrics.pct_change(a, b)
     if book.unit_label(indicator) == "%":
         pp = abs(b - a)
-        return f"{head}, {noun_change(a, b, d)} på {fmt_number(pp, max(d, 1))}{NBSP}{plural(pp, 'prosentpoeng', 'prosentpoeng')}"
-    pc = metrics.pct_change(a, b)
-    if pc is None:
-        return head
-    return f"{head}, {noun_change(a, b, d)} på {fmt_percent(abs(pc), 1)}"
+        amount = f"{fmt_number(pp, max(d, 1))}{NBSP}{plural(pp, 'prosentpoeng', 'prosentpoeng')}"
+    else:
+        amount = None if pc is None else fmt_percent(abs(pc), 1)
+    if short:
+        return verb if verb == "var uendret" or amount is None else f"{verb} med {amount}"
+    if verb == "var uendret":
+        return f"var uendret på {fmt_obs(book, dataset, indicator, group, y1)} fra {y0} til {y1}"
+    head = f"{verb} fra {fmt_obs(book, dataset, indicator, group, y0)} i {y0} til {fmt_obs(book, dataset, indicator, group, y1)} i {y1}"
+    return head if amount is None else f"{head}, {noun_change(a, b, d)} på {amount}"
+
+
+def inverted(change: str, subject: str) -> str:
+    """Put the subject after the finite verb, for a sentence that opens with an adverbial (Norwegian verb-second order).
+
+    ``økte med …`` becomes ``økte investeringene med …``, ``gikk ned fra …``
+    ``gikk ressursinnsatsen ned fra …``, ``var uendret`` ``var forbruket uendret``.
+    """
+    verb, _, rest = change.partition(" ")
+    if rest.split(" ", 1)[0] in ("ned", "uendret"):
+        particle, _, rest = rest.partition(" ")
+        return " ".join(w for w in (verb, subject, particle, rest) if w)
+    return " ".join(w for w in (verb, subject, rest) if w)
 
 
 def sentence_missing(book: Book, dataset: str, indicator: str, group: str, *, subject: str) -> Prose | None:
@@ -182,20 +184,14 @@ def note_source_charts(book: Book, sections: Sequence[str], *, exclude: Sequence
     the chapter redraws from a table's figures. A chart whose title or description
     names a year after the reporting year is left out: it belongs to a later year's story.
     """
-    from analysis.data.store import load_table
-
-    rows = [
-        r
-        for r in load_table("source_charts", book.data_dir).to_dicts()
-        if any(r["section"].split(" ", 1)[-1] == s or r["section"].split(" ", 1)[-1].startswith(s + ".") for s in sections)
-        and r["title"] not in exclude
-        and not any(int(y) > book.year for y in _YEAR.findall(r["title"] + " " + r["what_it_shows"]))
+    charts = [
+        c
+        for c in book.source_charts()
+        if any(c.section == sec or c.section.startswith(sec + ".") for sec in sections) and c.title not in exclude
     ]
-    if not rows:
+    if not charts:
         return Prose("")
-    items = "\n".join(
-        f"- **{DataText(r['title'])}** (kapittel {DataText(r['section'].split(' ', 1)[-1])}): {DataText(r['what_it_shows'])}" for r in rows
-    )
+    items = "\n".join(f"- **{c.title}** (kapittel {c.section}): {c.what_it_shows}" for c in charts)
     return Prose(
         "::: {.callout-note}\n## Figurer i kilden uten tall\n"
         "Kildedokumentet viser disse figurene uten å oppgi tallene bak dem. Boken gjengir dem derfor ikke, "

@@ -1,0 +1,98 @@
+"""Writing a checked ``ImportPlan`` into ``data/`` atomically (``apply_import``).
+
+The new rows and the changelog entry are written into a full copy of
+``data/`` (a temporary folder next to it), the copy is validated, and only
+then each changed file is moved into ``data/`` with ``os.replace``: a refused
+or interrupted import leaves ``data/`` as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from analysis.data.package import OBS_COLUMNS, read_descriptor, resource
+from analysis.data.validate import cached_problems
+from analysis.intake.check import NewValue
+from analysis.intake.plan import ImportPlan
+from analysis.intake.problems import ImportProblem, ImportRejected
+
+__all__ = ["CHANGELOG_RESOURCE", "CHANGELOG_COLUMNS", "apply_import"]
+
+CHANGELOG_RESOURCE = "changelog"
+CHANGELOG_COLUMNS = ("imported_at", "source_file", "sha256", "dataset", "year", "indicator", "group", "action", "old_value", "new_value")
+
+
+def _write_observations(path: Path, values: list[NewValue]) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = {(r["indicator"], r["group"], int(r["year"])): r["value"] for r in csv.DictReader(fh)}
+    for v in values:
+        rows[(v.indicator, v.group, v.year)] = v.literal
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(OBS_COLUMNS)
+        for (ind, grp, year), literal in sorted(rows.items()):
+            w.writerow([year, ind, grp, literal])
+
+
+def _write_changelog(plan: ImportPlan, data_dir: Path, descriptor: dict, stamp: str) -> str:
+    """Append one row per written value to the changelog resource; returns its file name."""
+    name = resource(descriptor, CHANGELOG_RESOURCE)["path"]
+    path = data_dir / name
+    new_file = not path.exists() or path.stat().st_size == 0
+    old = {id(c.value): c.old for c in plan.changes}
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        if new_file:
+            w.writerow(CHANGELOG_COLUMNS)
+        for v in plan.written:
+            before = old.get(id(v))
+            action = "added" if before is None else "replaced"
+            w.writerow([stamp, plan.source.name, plan.sha256, v.dataset, v.year, v.indicator, v.group, action, before or "", v.literal])
+    return name
+
+
+def _stage_problem(p) -> ImportProblem:
+    return ImportProblem("the data after import (nothing was written)", None, str(p), p.kind)
+
+
+def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
+    """Write a checked plan into ``data_dir`` atomically; return the names of the files written.
+
+    The new rows and the changelog entry are written into a full copy of
+    ``data_dir`` (a temporary folder next to it), the copy is validated
+    (``cached_problems``: the full ``validate_data``, unless data with these
+    very bytes passed it before; a pass is recorded, so the data written need
+    not be validated again), and only then each changed file is moved into
+    ``data_dir`` with ``os.replace``. With ``dry_run`` the copy is validated and
+    thrown away. Raises ``ImportRejected`` if the staged copy is not valid; then
+    ``data_dir`` is unchanged.
+    """
+    data_dir = Path(data_dir).resolve()
+    if not plan.written:
+        return []
+    descriptor = read_descriptor(data_dir)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    root = Path(tempfile.mkdtemp(prefix=".import-", suffix=".tmp", dir=data_dir.parent))
+    try:
+        staged = root / data_dir.name
+        shutil.copytree(data_dir, staged)
+        files = []
+        for ds in plan.filled:
+            name = resource(descriptor, ds)["path"]
+            _write_observations(staged / name, [v for v in plan.written if v.dataset == ds])
+            files.append(name)
+        files.append(_write_changelog(plan, staged, descriptor, stamp))
+        problems = cached_problems(staged)
+        if problems:
+            raise ImportRejected([_stage_problem(p) for p in problems])
+        if not dry_run:
+            for name in files:
+                os.replace(staged / name, data_dir / name)
+        return files
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

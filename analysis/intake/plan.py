@@ -1,0 +1,188 @@
+"""What an import will write: ``plan_import`` reads and checks *everything*, then returns an ``ImportPlan``.
+
+Figures already in ``data/``: a value equal to the stored one is skipped; a
+different one is refused unless ``replace`` (then every change is listed, old
+→ new); a figure missing from a year already in ``data/`` is added, so a year
+can be filled in several rounds. Empty cells never delete anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.data.package import observation_names, read_descriptor, resource
+from analysis.data.validate import ensure_valid
+from analysis.intake.check import NewValue, check_sheet, header_year
+from analysis.intake.problems import ImportProblem, ImportRejected
+from analysis.intake.read import InputSheet, read_input
+from analysis.intake.template import GUIDE_SHEET, SheetLayout, layouts, read_lookups
+
+__all__ = ["Change", "ImportPlan", "plan_import"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value in data/ that ``--replace`` overwrites with a new one."""
+
+    value: NewValue
+    old: str
+
+
+@dataclass
+class ImportPlan:
+    """What an import will write."""
+
+    source: Path
+    sha256: str
+    replace: bool
+    added: list[NewValue] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    unchanged: list[NewValue] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    """Every dataset in the input (filled or not)."""
+    warnings: list[ImportProblem] = field(default_factory=list)
+    """Things not refused but worth a word (edited label cells, a skipped year)."""
+    last_years: dict[str, int | None] = field(default_factory=dict)
+    """Per dataset, the latest year in data/ before the new year."""
+
+    @property
+    def written(self) -> list[NewValue]:
+        """The values that go into data/ (added or changed)."""
+        return self.added + [c.value for c in self.changes]
+
+    @property
+    def years(self) -> list[int]:
+        """Years with values added or replaced."""
+        return sorted({v.year for v in self.written})
+
+    @property
+    def filled(self) -> list[str]:
+        """Datasets with at least one value written, in input order."""
+        touched = {v.dataset for v in self.written}
+        return [d for d in self.datasets if d in touched]
+
+
+def _sha256(path: Path) -> str:
+    with Path(path).open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _resolve_sheets(sheets: list[InputSheet], names: list[str], csv_input: bool) -> list[ImportProblem]:
+    problems = []
+    for sheet in sheets:
+        if sheet.hidden:
+            what = "a dataset sheet of the template" if sheet.dataset else "not a sheet of the template"
+            msg = (
+                f"the sheet is hidden ({what}): expected only visible sheets, so that nothing is imported unseen; "
+                "unhide it in Excel (right-click a sheet tab → Unhide) and check it, then delete it or keep it visible"
+            )
+            problems.append(ImportProblem(sheet.where, None, msg, "hidden-sheet"))
+            continue
+        if sheet.dataset is not None:
+            continue
+        if csv_input:
+            msg = (
+                "cannot tell which dataset the file holds: expected a file named after a dataset "
+                f"(such as osu_arsverk.csv) or --dataset, found '{sheet.name}'"
+            )
+            problems.append(ImportProblem(sheet.where, None, msg, "unknown-dataset"))
+        else:
+            msg = f"unknown sheet: expected a dataset sheet of the template ({', '.join(names)}) or '{GUIDE_SHEET}', found '{sheet.name}'"
+            problems.append(ImportProblem(sheet.where, "A1", msg, "unknown-sheet"))
+    return problems
+
+
+def _classify(plan: ImportPlan, layout: SheetLayout, values: list[NewValue]) -> None:
+    """Add new values to the plan as added, changed or unchanged."""
+    existing = {(r.indicator, r.group): r.values.get(layout.new_year) for r in layout.rows}
+    for v in values:
+        old = existing.get((v.indicator, v.group))
+        if old is None:
+            plan.added.append(v)
+        elif old == v.literal:
+            plan.unchanged.append(v)
+        else:
+            plan.changes.append(Change(v, old))
+    plan.datasets.append(layout.dataset)
+
+
+def _overwrites(plan: ImportPlan, data_files: dict[str, str]) -> list[ImportProblem]:
+    """Without --replace: one problem per cell that would change a figure already in data/."""
+    problems = []
+    for c in plan.changes:
+        v = c.value
+        msg = (
+            f"expected no figure for {v.indicator} / {v.group} {v.year}, which data/{data_files[v.dataset]} already has "
+            f"({c.old.replace('.', ',')}), found {v.literal.replace('.', ',')}; import with --replace to overwrite it "
+            "(every change is printed first, old → new)"
+        )
+        problems.append(ImportProblem(v.where, v.cell, msg, "year-present"))
+    return problems
+
+
+def _skipped_years(plan: ImportPlan, where: str) -> list[ImportProblem]:
+    """A warning per gap: figures for year Y written into a dataset whose data end before Y - 1."""
+    gaps: dict[tuple[int, int], list[str]] = {}
+    for v in plan.written:
+        last = plan.last_years.get(v.dataset)
+        if last is not None and last < v.year - 1 and v.dataset not in gaps.get((last, v.year), []):
+            gaps.setdefault((last, v.year), []).append(v.dataset)
+    warnings = []
+    for (last, year), datasets in gaps.items():
+        skipped = range(last + 1, year)
+        years = str(skipped[0]) if len(skipped) == 1 else f"{skipped[0]}–{skipped[-1]}"
+        msg = (
+            f"the template is for {year}, but the data of {', '.join(datasets)} end at {last}: {years} is skipped (no figures for "
+            f"{years} are written); if they exist, import a template for {years} first"
+        )
+        warnings.append(ImportProblem(where, None, msg, "skipped-year"))
+    return warnings
+
+
+def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: str | None = None) -> ImportPlan:
+    """Read and check an input file against ``data_dir``.
+
+    Parameters
+    ----------
+    path : the filled ``.xlsx`` template or a ``.csv`` export of one sheet.
+    data_dir : the data folder (must be valid).
+    replace : allow changing figures already in ``data_dir``. Without it, a cell whose
+        (indicator, group, year) has a different value in ``data_dir`` is a problem; a
+        value equal to the stored one is left alone, and a figure missing from a year
+        already in ``data_dir`` is added (a year can be filled in several rounds).
+    dataset : for a CSV file, the dataset it holds (default: from the file name).
+
+    Raises
+    ------
+    ImportRejected : with every problem found.
+    """
+    path, data_dir = Path(path), Path(data_dir)
+    ensure_valid(data_dir)
+    descriptor = read_descriptor(data_dir)
+    names = observation_names(descriptor)
+    sheets = read_input(path, names, dataset)  # first: a file refused as a whole costs no more than its reading
+    lookups = read_lookups(data_dir, descriptor)
+    problems = _resolve_sheets(sheets, names, path.suffix.lower() == ".csv")
+    plan = ImportPlan(path, _sha256(path), replace)
+    for sheet in (s for s in sheets if s.dataset is not None and not s.hidden):
+        problems += sheet.problems
+        if sheet.too_long:
+            continue
+        year = sheet.year or header_year(sheet)
+        if year is None:
+            msg = "expected year columns (such as 2018, 2019) in the header row, found none"
+            problems.append(ImportProblem(sheet.where, "A1", msg, "missing-column"))
+            continue
+        layout = layouts(data_dir, year, [sheet.dataset], descriptor=descriptor, lookups=lookups)[0]
+        values, sheet_problems = check_sheet(sheet, layout, lookups, plan.warnings)
+        problems += sheet_problems
+        _classify(plan, layout, values)
+        plan.last_years[layout.dataset] = max(layout.years) if layout.years else None
+    plan.warnings += _skipped_years(plan, f"file '{path.name}'")
+    if not replace:
+        problems += _overwrites(plan, {ds: resource(descriptor, ds)["path"] for ds in plan.datasets})
+    if problems:
+        raise ImportRejected(problems, plan.warnings)
+    return plan
