@@ -28,7 +28,6 @@ LAYER = {
     "data": 2,
     "present": 3,
     "intake": 3,
-    "kostra": 2,
     "chapters": 4,
     "build": 4,
     "cli": 5,
