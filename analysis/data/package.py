@@ -24,7 +24,7 @@ __all__ = ["OBSERVATION_SCHEMA", "OBS_COLUMNS", "read_descriptor", "observation_
 OBSERVATION_SCHEMA = "observation.schema.yaml"
 OBS_COLUMNS = ("year", "indicator", "group", "value")
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
@@ -45,7 +45,7 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
 def _parse_yaml(path: str, size: int, mtime_ns: int) -> tuple[dict, str]:
     """Parse a YAML file once per file state (the descriptor is read by every loader); also the SHA-256 of the bytes parsed."""
     data = Path(path).read_bytes()
-    return yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER), hashlib.sha256(data).hexdigest()  # noqa: S506 - a safe loader
+    return yaml.load(data.decode("utf-8"), Loader=YAML_LOADER), hashlib.sha256(data).hexdigest()  # noqa: S506 - a safe loader
 
 
 def observation_names(descriptor: dict) -> list[str]:
