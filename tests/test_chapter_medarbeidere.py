@@ -59,9 +59,15 @@ def drop_line(data: Path, dataset: str, line: str) -> None:
 
 
 def add_line(data: Path, dataset: str, line: str) -> None:
+    """Add an observation row, credited in provenance.csv as an import would (a year new to the dataset gets a row)."""
     path = data / f"{dataset}.csv"
     text = path.read_text(encoding="utf-8").rstrip("\n")
     path.write_text(text + "\n" + line + "\n", encoding="utf-8")
+    credits = data / "provenance.csv"
+    year = line.split(",", 1)[0]
+    if f"\n{dataset},{year},,," not in credits.read_text(encoding="utf-8"):
+        with credits.open("a", encoding="utf-8") as fh:
+            fh.write(f"{dataset},{year},,,workbook,SYNTETISK kilde,,,\n")
 
 
 # -- edited copies of data/ (one copy per set of independent edits keeps the tests fast) --------------------------------------------

@@ -24,8 +24,8 @@ def test_real_data_is_valid():
 def test_every_dataset_has_a_source_with_section():
     desc = read_descriptor(DATA_DIR)
     for r in desc["resources"]:
-        if r["name"] in ("units", "indicators", "groups", "changelog"):
-            continue  # lookups and the import log are ours, not the source's
+        if r["name"] in ("units", "indicators", "groups", "changelog", "kostra_mapping", "kostra_municipalities"):
+            continue  # lookups, the import log and the KOSTRA mapping (which cites web pages) are ours, not the source's
         assert r.get("sources"), r["name"]
         for s in r["sources"]:
             assert s.get("document") and s.get("section") and s.get("table"), r["name"]
@@ -223,9 +223,14 @@ def test_run_skips_validating_data_that_passed_before(data_copy, monkeypatch):
 
 
 def _append_row(path: Path, line: str) -> int:
-    """Append an observation row; returns its row number (the header is row 1)."""
+    """Append an observation row, credited in provenance.csv as an import would; returns its row number (the header is row 1)."""
     text = path.read_text(encoding="utf-8")
     path.write_text(text + line + "\n", encoding="utf-8")
+    credits = path.parent / "provenance.csv"
+    year = line.split(",", 1)[0]
+    if f"\n{path.stem},{year},,," not in credits.read_text(encoding="utf-8"):
+        with credits.open("a", encoding="utf-8") as fh:
+            fh.write(f"{path.stem},{year},,,workbook,SYNTETISK kilde,,,\n")
     return len(text.splitlines()) + 1
 
 

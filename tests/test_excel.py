@@ -29,6 +29,7 @@ from analysis.config import DATA_DIR
 from analysis.data.load import load_observations
 from analysis.data.package import observation_names, read_descriptor
 from analysis.data.problems import Problem
+from analysis.data.provenance import Credit, credit_for
 from analysis.data.validate import cached_problems
 from analysis.intake.cells import NumberError, numeric_literal, parse_text
 from analysis.intake.plan import plan_import
@@ -178,15 +179,18 @@ def test_template_layout_of_a_dataset(template):
     assert locate(ws, *ARSVERK_DIGIT[1:]) == "K4"
 
 
-def test_template_protects_all_but_the_new_year(template):
+def test_template_protects_all_but_the_new_year_and_its_source(template):
     ws = load_workbook(template)["adm_kpi"]
     assert ws.protection.sheet
-    new_col = [c.value for c in ws[1]].index(YEAR)
+    header = [c.value for c in ws[1]]
+    new_col, source_col = header.index(YEAR), header.index(SOURCE_HEADER)
+    assert source_col == len(header) - 1
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) > 1
     for row in rows:
-        assert row[new_col].protection.locked is False
-        assert all(c.protection.locked for i, c in enumerate(row) if i != new_col)
+        assert row[new_col].protection.locked is False and row[source_col].protection.locked is False
+        assert row[source_col].value  # prefilled with the source of the year before
+        assert all(c.protection.locked for i, c in enumerate(row) if i not in (new_col, source_col))
 
 
 def test_template_for_a_year_in_data_prefills_it(template_2018):
@@ -386,7 +390,7 @@ def test_partial_year_writes_only_filled_datasets(template, data_copy, tmp_path)
     result = run("import", path, "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
     changed = {p.name for p in data_copy.iterdir() if before.get(p.name) != p.read_bytes()}
-    assert changed == {"hr_laerlinger.csv", "changelog.csv"}
+    assert changed == {"hr_laerlinger.csv", "provenance.csv", "changelog.csv"}
     assert "hr_laerlinger: 1 added, 0 replaced (2019)" in result.output
     assert not list(tmp_path.glob(".import-*"))
 
@@ -918,9 +922,13 @@ def test_synthetic_fixture_imports(data_copy):
     assert result.exit_code == 0, result.output
     with (FIXTURE / "SYNTHETIC_mal-2019_forventet.csv").open(encoding="utf-8", newline="") as fh:
         expected = list(csv.DictReader(fh))
+    with (data_copy / "provenance.csv").open(encoding="utf-8", newline="") as fh:
+        credits = list(csv.DictReader(fh))
     for r in expected:
         literals = read_observation_literals(data_copy / f"{r['dataset']}.csv")
         assert literals[(r["indicator"], r["group"], int(r["year"]))] == r["value"], r
+        credit = credit_for(credits, r["dataset"], int(r["year"]), r["indicator"], r["group"])
+        assert credit == Credit("workbook", r["source"]), r  # the Kilde cell, typed or kept as prefilled
     assert f"{len(expected)} value(s) added" in result.output
     assert cached_problems(data_copy) == []
 

@@ -1,33 +1,30 @@
 """The KOSTRA fetcher (issue #13) against a local HTTP server with SYNTHETIC JSON-stat2 answers.
 
 No test touches the network: ``fetch_year`` gets the address of an
-``http.server`` on 127.0.0.1 (random port, own thread) that replays scripted
-answers from tests/fixtures/kostra/SYNTHETIC_*.json (invented values, see the
-README there).
+``http.server`` on 127.0.0.1 (random port, own thread; tests/kostra_server.py)
+that replays scripted answers from tests/fixtures/kostra/SYNTHETIC_*.json
+(invented values, see the README there).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
-import socket
-import threading
 import time
-from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from kostra_server import FIX, Answer, Server, closed_port, fixture
 
-from analysis.intake.kostra import DEFAULT_MAPPING_DIR, KostraError, RateLimiter, fetch_year, from_file, load_mapping
+from analysis.intake.kostra import DEFAULT_MAPPING_DIR, KostraError, RateLimiter, SsbUnreachable, fetch_year, from_file, load_mapping
 from analysis.intake.kostra.jsonstat import loads, parse_dataset
 from analysis.intake.kostra.records import literal
 
 ROOT = Path(__file__).resolve().parents[1]
-FIX = Path(__file__).resolve().parent / "fixtures" / "kostra"
 DATA = ROOT / "data"
 ADMIN = "brutto_driftsutgifter_administrasjon_per_innbygger"
 LOKALER = "brutto_driftsutgifter_administrasjonslokaler_per_innbygger"
@@ -37,69 +34,7 @@ EIENDOM = "brutto_driftsutgifter_forvaltning_eiendom_per_innbygger"
 DS = "adm_tjenesteprofil"
 
 
-# --------------------------------------------------------------------------- the local server
-
-
-@dataclass
-class Answer:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-def fixture(name: str) -> Answer:
-    return Answer(body=(FIX / name).read_bytes(), headers={"Content-Type": "application/json; charset=utf-8"})
-
-
-class Server:
-    """Replays ``data`` answers in order (the last one repeats) and ``info`` answers for /tables/{id}."""
-
-    def __init__(self):
-        self.data: list[Answer] = []
-        self.info: list[Answer] = []
-        self.requests: list[str] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                owner.requests.append(self.path)
-                path = urlsplit(self.path).path
-                queue = owner.data if path.endswith("/data") else owner.info
-                answer = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Answer(418, b"no scripted answer")
-                if answer.delay:
-                    time.sleep(answer.delay)
-                try:
-                    self.send_response(answer.status)
-                    for k, v in answer.headers.items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(answer.body)))
-                    self.end_headers()
-                    self.wfile.write(answer.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/pxwebapi/v2"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def data_requests(self) -> list[dict[str, str]]:
-        """The query of every data request, as {parameter: value} with the brackets decoded."""
-        out = []
-        for p in self.requests:
-            parts = urlsplit(p)
-            if parts.path.endswith("/data"):
-                out.append({unquote(k): v[0] for k, v in parse_qs(parts.query).items()})
-        return out
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+# --------------------------------------------------------------------------- the local server (tests/kostra_server.py)
 
 
 @pytest.fixture
@@ -137,6 +72,11 @@ def test_happy_path_gives_every_figure_with_provenance(server):
     assert v.url.startswith(server.url + "/tables/12362/data?")
     assert v.fetched.endswith("Z") and v.fetched[:4].isdigit()
     assert (v.dataset, v.group, v.year) == (DS, "kommunen", 2017)
+    (t,) = result.tables
+    assert (t.table_id, t.url, t.updated) == ("12362", v.url, v.updated)
+    assert result.sha256 == hashlib.sha256((FIX / "SYNTHETIC_12362_2017.json").read_bytes()).hexdigest(), "the answer's hash"
+    (unsure,) = [n for n in result.notes if "check_code" in n]
+    assert "contents code KOSbelopinnbygge0000" in unsure and "'adm_f130_administrasjonslokaler'" in unsure, "one note per code"
 
 
 def test_query_follows_pxwebapi2_and_selects_exactly_what_the_mapping_needs(server):
@@ -211,7 +151,7 @@ def test_asker_border_change_2020_is_flagged(server):
     assert result.value(DS, ADMIN, "kommunen").note == "", "Bærum was only renumbered"
 
 
-def test_municipality_table_in_the_draft_mapping():
+def test_municipality_table_in_the_mapping():
     m = load_mapping()
     assert [m.municipality("kommunen", y).code for y in (2019, 2020, 2023, 2024)] == ["0219", "3024", "3024", "3201"]
     assert [m.municipality("asker", y).code for y in (2019, 2020, 2024)] == ["0220", "3025", "3203"]
@@ -287,7 +227,7 @@ def test_5xx_then_success(server):
 
 def test_5xx_forever_gives_up_with_one_line(server):
     server.data = [Answer(503, b"busy")]
-    with pytest.raises(KostraError) as e:
+    with pytest.raises(SsbUnreachable) as e:
         fetch(server, 2017, retries=2)
     msg = str(e.value)
     assert "HTTP 503" in msg and "after 2 retries" in msg and "\n" not in msg
@@ -296,23 +236,21 @@ def test_5xx_forever_gives_up_with_one_line(server):
 
 def test_timeout_is_a_clear_error(server):
     server.data = [Answer(body=(FIX / "SYNTHETIC_12362_2017.json").read_bytes(), delay=1.5)]
-    with pytest.raises(KostraError, match=r"SSB did not answer within 0\.3 s"):
+    with pytest.raises(SsbUnreachable, match=r"SSB did not answer within 0\.3 s"):
         fetch(server, 2017, timeout=0.3, retries=0)
 
 
 def test_unreachable_ssb_is_one_line():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with pytest.raises(KostraError) as e:
-        fetch_year(2017, base_url=f"http://127.0.0.1:{port}/api", retries=0, timeout=2)
+    with pytest.raises(SsbUnreachable) as e:
+        fetch_year(2017, base_url=f"http://127.0.0.1:{closed_port()}/api", retries=0, timeout=2)
     assert str(e.value).startswith("cannot reach SSB at http://127.0.0.1:") and "\n" not in str(e.value)
 
 
 def test_refused_query_shows_ssbs_message(server):
     server.data = [Answer(400, b'{"title": "Non-existent value", "status": 400}')]
-    with pytest.raises(KostraError, match="refused the query with HTTP 400: Non-existent value"):
+    with pytest.raises(KostraError, match="refused the query with HTTP 400: Non-existent value") as e:
         fetch(server, 2017)
+    assert not isinstance(e.value, SsbUnreachable), "a refused query is an input problem, not an unreachable SSB"
     assert len(server.data_requests()) == 1, "a 400 is not retried"
 
 
@@ -409,7 +347,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_draft_mapping_fits_the_projects_data():
+def test_mapping_fits_the_projects_data():
     m = load_mapping()
     indicators = {r["id"]: r for r in _csv(DATA / "indicators.csv")}
     groups = {r["id"] for r in _csv(DATA / "groups.csv")}
@@ -434,7 +372,7 @@ def test_a_broken_mapping_lists_every_problem(tmp_path):
     text = text.replace(",12362,en,", ",1236,en,", 1).replace("kommunen asker asss_snitt", "kommunen asss_median", 1)
     path.write_text(text, encoding="utf-8")
     with open(tmp_path / "kostra_municipalities.csv", "a", encoding="utf-8") as fh:
-        fh.write("kommunen,Bærum,9999,2022,2022,,overlap,https://example.org/\n")
+        fh.write("kommunen,Bærum,9999,2022,2022,,https://example.org/,overlap\n")
     with pytest.raises(KostraError) as e:
         load_mapping(tmp_path)
     msg = str(e.value)
@@ -443,11 +381,15 @@ def test_a_broken_mapping_lists_every_problem(tmp_path):
     assert "kommunen has two numbers in 2022: 3024" in msg and "9999" in msg
 
 
-def test_datapackage_entries_describe_both_files():
-    doc = yaml.safe_load((DEFAULT_MAPPING_DIR / "datapackage_entries.yaml").read_text(encoding="utf-8"))
+def test_the_mapping_is_data_described_in_the_datapackage():
+    assert DEFAULT_MAPPING_DIR == DATA
+    doc = yaml.safe_load((DATA / "datapackage.yaml").read_text(encoding="utf-8"))
     by_name = {r["name"]: r for r in doc["resources"]}
     for name in ("kostra_mapping", "kostra_municipalities"):
         res = by_name[name]
-        header = next(csv.reader((DEFAULT_MAPPING_DIR / res["path"]).open(encoding="utf-8")))
+        header = next(csv.reader((DATA / res["path"]).open(encoding="utf-8")))
         assert [f["name"] for f in res["schema"]["fields"]] == header, name
-        assert res["sources"], name
+        assert res["sources"] and all(s["path"].startswith(("https://", "http://")) for s in res["sources"]), name
+        assert "notes" not in res, f"{name}: a resource's notes go into the book's data-quality appendix"
+    assert any(lic["name"] == "CC-BY-4.0" for lic in doc["licenses"]), "SSB's licence"
+    assert not (ROOT / "analysis" / "intake" / "kostra" / "draft").exists()

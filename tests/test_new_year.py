@@ -5,11 +5,14 @@ figures, never imported into the real data/): import it into a copy of data/
 through the CLI, run every chapter for 2019 with that copy, and check that the
 chapters name 2019 and compute their changes (2018–2019) and trends
 (2016–2019) from the imported figures; datasets without 2019 figures end at
-their last year and the text says what is missing. A failing import leaves
-data/ byte for byte unchanged.
+their last year and the text says what is missing; the tables' source notes
+name the source the workbook gives for 2019 beside the document's years. A
+failing import leaves data/ byte for byte unchanged.
 """
 
+import csv
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -26,6 +29,7 @@ from analysis.cli.main import app
 from analysis.present.fmt import fmt_change_pct, fmt_number
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019" / "SYNTHETIC_mal-2019_utfylt.xlsx"
+EXPECTED = FIXTURE.with_name("SYNTHETIC_mal-2019_forventet.csv")
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -91,6 +95,25 @@ def test_kpi_trend_2016_2019_from_imported_figures(book_2019, imported):
     assert "Årlig trend 2016–2019" in text
     s = b.series("adm_kpi", "kpi_brutto_driftsutgifter_administrasjon_per_innbygger", "kommunen")
     assert fmt_number(trend3(s, 2019), 0, sign=True) in text
+
+
+def _fixture_source(dataset: str) -> str:
+    with EXPECTED.open(encoding="utf-8", newline="") as fh:
+        (source,) = {r["source"] for r in csv.DictReader(fh) if r["dataset"] == dataset}
+    return source
+
+
+def test_source_notes_name_the_source_of_2019(book_2019, imported):
+    """osu_arsverk's 2019 figures come from the fixture's (SYNTHETIC) source; adm_kpi's kept the prefilled document text."""
+    text = html.unescape(_html_and_text(json.loads((book_2019 / "osu.ipynb").read_text(encoding="utf-8"))))
+    b = va.setup(2019, imported)
+    doc = va.setup(2018, imported).source_note("osu_arsverk").removeprefix("Kilde: ").removesuffix(".")
+    note = b.source_note("osu_arsverk")
+    assert note == f"Kilde: {doc} (2014–2018); {_fixture_source('osu_arsverk')} (2019)."
+    assert note in text
+    kpi_doc = va.setup(2018, imported).source_note("adm_kpi").removeprefix("Kilde: ").removesuffix(".")
+    assert _fixture_source("adm_kpi") == kpi_doc
+    assert f"Kilde: {kpi_doc} (2014–2019)." in text  # the analyst kept the prefilled source: it is named for 2019 too
 
 
 def test_partial_year_says_what_is_missing(book_2019):

@@ -1,12 +1,14 @@
-"""``virksomhetsanalyse template`` and ``virksomhetsanalyse import``: the new year's data.
+"""``virksomhetsanalyse template``, ``import`` and ``kostra``: the new year's data.
 
     virksomhetsanalyse template --year 2019                 the input workbook for 2019: .build/templates/mal-2019.xlsx
     virksomhetsanalyse import FILE --dry-run                check the filled workbook and show what would change
     virksomhetsanalyse import FILE                          check it, then write data/ atomically
+    virksomhetsanalyse kostra --year 2019 [--from FILE]     the year's KOSTRA figures from SSB, through the same import
 
-``register(app)`` adds both commands to the main Typer app (``analysis.cli``).
+``register(app)`` adds the commands to the main Typer app (``analysis.cli``).
 Exit codes of ``import``: 0 imported (or nothing to import), 1 input rejected
-(every problem listed: sheet, cell, expected, found), 2 usage error.
+(every problem listed: sheet, cell, expected, found), 2 usage error; ``kostra``
+also 75 when SSB could not be reached (``EXIT_UNREACHABLE``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from rich.console import Console
 
 from analysis import config
 
-__all__ = ["register", "template", "import_"]
+__all__ = ["register", "template", "import_", "kostra"]
 
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+EXIT_UNREACHABLE = 75
+"""``kostra``: SSB could not be reached (no connection, no answer in time, still busy after the retries); sysexits' EX_TEMPFAIL."""
 
 TEMPLATE_FOLDER = "templates"
 """Where ``template`` writes unless told otherwise: this folder of ``config.STATE_DIR`` (``.build/``, which git
@@ -83,11 +87,11 @@ def template(
     console.print(f"wrote {output}: {len(sheets)} dataset sheet(s); {year} open for input, earlier years ({span}) locked", markup=False)
 
 
-def _print_rejected(path: Path, problems: list) -> None:
+def _print_rejected(name: str, problems: list) -> None:
     from analysis.data.problems import capped_lines
     from analysis.intake.problems import problem_key
 
-    err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {path.name}; nothing was written:")
+    err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {escape_text(name)}; nothing was written:")
     for line in capped_lines(problems, problem_key):
         err_console.print(line, markup=False)
 
@@ -132,6 +136,15 @@ def import_(
             "--dataset", metavar="NAME", help="For a CSV file: the dataset it holds (default: the file name, e.g. osu_arsverk.csv)."
         ),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="TEXT",
+            help="For a CSV file: the source of every figure whose Kilde cell is empty or that has no Kilde column "
+            '(e.g. "Bærum kommune, HR-systemet"); recorded in data/provenance.csv and named in the book.',
+        ),
+    ] = None,
     data_dir: DataDirOpt = config.DATA_DIR,
 ) -> None:
     """Import a new year's figures from the filled template (or a CSV export of one sheet).
@@ -139,7 +152,8 @@ def import_(
     Everything is checked before anything is written: numbers (decimal comma, space or no-break
     space as thousands separator, "12,8 %", numbers stored as text; empty cells = not available
     yet), Excel errors, formulas without a computed value, units' ranges, unknown sheets, rows
-    and renamed or moved columns, and changes to figures already in data/ (refused without
+    and renamed or moved columns, a figure without its source (the Kilde column, or --source for
+    a CSV file), and changes to figures already in data/ (refused without
     --replace; equal figures are skipped, so a year can be filled in several rounds). Every
     problem is listed with sheet and cell. Then the rows are written into a staged copy of data/, the copy is validated, and
     the changed files replace those in data/; the import is recorded in data/'s changelog.
@@ -157,8 +171,16 @@ def import_(
         raise typer.Exit(EXIT_USAGE)
     if dataset:
         _check_dataset_name(dataset, data_dir)
+    if source is not None and file.suffix.lower() != ".csv":
+        err_console.print(
+            "error: --source applies to CSV files only (a workbook gives each figure's source in its Kilde column)", markup=False
+        )
+        raise typer.Exit(EXIT_USAGE)
+    if source is not None and not " ".join(source.split()):
+        err_console.print('error: --source needs the source as text, such as --source "Bærum kommune, HR-systemet"', markup=False)
+        raise typer.Exit(EXIT_USAGE)
     try:
-        plan = plan_import(file, data_dir, replace=replace, dataset=dataset)
+        plan = plan_import(file, data_dir, replace=replace, dataset=dataset, source=" ".join(source.split()) if source else None)
         _print_warnings(plan.warnings)
         if plan.changes:
             console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
@@ -167,7 +189,7 @@ def import_(
         files = apply_import(plan, data_dir, dry_run=dry_run)
     except ImportRejected as exc:
         _print_warnings(exc.warnings)
-        _print_rejected(file, exc.problems)
+        _print_rejected(file.name, exc.problems)
         raise typer.Exit(EXIT_REJECTED) from exc
     except DataError as exc:
         err_console.print(f"data/ is not valid, fix it first (virksomhetsanalyse validate):\n{exc}", markup=False)
@@ -184,7 +206,147 @@ def import_(
         console.print(f"wrote: {', '.join(files)}", markup=False)
 
 
+def _print_kostra_notes(result) -> None:
+    """The fetch's notes (check_code entries, municipality numbers new in the year), and the figures SSB does not give (and why)."""
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    if result.missing:
+        console.print(f"missing figures ({len(result.missing)}; SSB gives none, so nothing is written and nothing deleted):", markup=False)
+        for m in result.missing:
+            console.print(f"  - {m.dataset} {m.indicator} / {m.group} {m.year}: {m.reason}", markup=False)
+
+
+def _print_value_notes(result) -> None:
+    """How figures were obtained when that is more than a copy (ASSS computed from the members, rounded, a border change)."""
+    by_note: dict[tuple[str, str], list] = {}
+    for v in result.values:
+        if v.note:
+            by_note.setdefault((v.dataset, v.note), []).append(v)
+    if by_note:
+        console.print(f"how figures were obtained ({sum(len(vs) for vs in by_note.values())} figure(s)):", markup=False)
+        for (dataset, note), values in by_note.items():
+            which = "; ".join(f"{v.indicator} / {v.group} = {v.literal}" for v in values)
+            console.print(f"  - {dataset} {values[0].year}, {note}: {which}", markup=False)
+
+
+def _kostra_head(result, source: Path | None) -> str:
+    tables = "; ".join(f"SSB table {t.table_id}, last updated {t.updated}" for t in result.tables) or "no SSB table read"
+    if source:
+        return f"{source.name} (sha256 {result.sha256[:12]}…, {tables}) for {result.year}"
+    fetched = max((t.fetched for t in result.tables), default="")
+    return f"{tables}, fetched {fetched}, for {result.year}" if fetched else f"{tables} for {result.year}"
+
+
+def kostra(
+    year: Annotated[
+        int, typer.Option("--year", metavar="YEAR", min=2000, max=2100, help="The year of the figures (KOSTRA's reporting year).")
+    ],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="Offline: a JSON-stat2 file of the table saved from the Statistikkbank, read with the same checks; nothing is fetched.",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Allow changing figures already in data/; every change (old → new) is printed first.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fetch and check everything and print the summary, but write nothing.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", min=0.1, help="How long to wait for each answer from SSB.")
+    ] = 30.0,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", metavar="N", min=0, max=10, help="Retries on no connection, a timeout, HTTP 429 or 5xx (with backoff)."),
+    ] = 4,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", hidden=True, help="The PxWebApi 2 root (tests).")] = None,
+    data_dir: DataDirOpt = config.DATA_DIR,
+) -> None:
+    """Import the KOSTRA figures of one year from SSB's Statistikkbank (PxWebApi 2), through the same staged import.
+
+    data/kostra_mapping.csv says which dataset, indicator and groups come from which SSB table and codes;
+    data/kostra_municipalities.csv which municipality number each group (and each ASSS member) has in the year.
+    One query per table is sent (at most 30 a minute); every answer is checked against the mapping (table,
+    dimensions, contents code, label, unit, codes, year, municipality numbers) before anything is used. The
+    ASSS average, lowest and highest are computed from the members' figures. SSB's special values ("..", ":",
+    ".", a flagged figure) become missing figures with the reason, never 0. Then, as in `import`: equal figures
+    are skipped, changed ones refused without --replace, the rows written into a staged copy of data/, the copy
+    validated, and the changed files replace those in data/; each value is recorded in the changelog, and its
+    source (SSB, the table, the query URL, the table's last-updated date, the time of fetching) in provenance.csv.
+
+    Exit 0 when imported (or nothing to import); 1 when SSB's answer or the file does not match the mapping,
+    SSB refuses the query, or the figures are refused (nothing written); 2 usage error; 75 when SSB could not
+    be reached (no connection, no answer in time, still busy after the retries; nothing written; try again later).
+    """
+    from analysis.data.problems import DataError
+    from analysis.data.validate import ensure_valid
+    from analysis.intake.apply import apply_import
+    from analysis.intake.kostra import DEFAULT_BASE_URL, KostraError, SsbUnreachable, fetch_year, from_file
+    from analysis.intake.kostra.stage import plan_kostra
+    from analysis.intake.problems import ImportRejected
+    from analysis.intake.report import change_lines, summary_lines
+
+    base_url = base_url or DEFAULT_BASE_URL
+    if not base_url.startswith(("https://", "http://")):
+        err_console.print(f"error: --base-url: expected an http(s):// address, found '{base_url}'", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    name = source.name if source else "SSB's answer"
+    try:
+        ensure_valid(data_dir)  # the mapping is part of data/: checked before anything is fetched
+        if source:
+            result = from_file(source, year, mapping_dir=data_dir)
+        else:
+            result = fetch_year(year, base_url=base_url, mapping_dir=data_dir, timeout=timeout, retries=retries)
+        _print_kostra_notes(result)
+        plan = plan_kostra(result, data_dir, replace=replace, file=source)
+        _print_warnings(plan.warnings)
+        if plan.changes:
+            console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
+            for line in change_lines(plan):
+                console.print(f"  {line}", markup=False)
+        files = apply_import(plan, data_dir, dry_run=dry_run)
+    except SsbUnreachable as exc:
+        err_console.print(f"error: SSB could not be reached; nothing was written: {exc}", markup=False)
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
+    except KostraError as exc:
+        err_console.print(f"[bold red]rejected:[/] the KOSTRA figures in {escape_text(name)} cannot be imported; nothing was written:")
+        for line in str(exc).splitlines():
+            err_console.print(f"  - {line}", markup=False)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    except ImportRejected as exc:
+        _print_warnings(exc.warnings)
+        _print_rejected(name, exc.problems)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    except DataError as exc:
+        err_console.print(f"data/ is not valid, fix it first (virksomhetsanalyse validate):\n{exc}", markup=False)
+        raise typer.Exit(EXIT_REJECTED) from exc
+    _print_value_notes(result)
+    head = "dry run, nothing written" if dry_run else f"imported into {data_dir}" if plan.written else "nothing written"
+    console.print(f"{_kostra_head(result, source)}: {head}", markup=False)
+    for line in summary_lines(plan):
+        console.print(f"  {line}", markup=False)
+    if not plan.written:
+        console.print(f"nothing to import: no new or changed figures for {year}", markup=False)
+    elif dry_run:
+        console.print(f"would write: {', '.join(files)}", markup=False)
+    else:
+        console.print(f"wrote: {', '.join(files)}", markup=False)
+
+
+def escape_text(text: str) -> str:
+    """``text`` with rich markup escaped (a file name may contain ``[``)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``template`` and ``import`` commands to ``app``."""
+    """Add the ``template``, ``import`` and ``kostra`` commands to ``app``."""
     app.command("template")(template)
     app.command("import")(import_)
+    app.command("kostra")(kostra)

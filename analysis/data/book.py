@@ -28,7 +28,8 @@ from analysis.data.consistency import CheckResult, Status, check_text, run_all
 from analysis.data.load import load_observations, load_table
 from analysis.data.lookups import lookup
 from analysis.data.package import observation_names, read_descriptor, resource
-from analysis.data.sources import source_note
+from analysis.data.provenance import DOCUMENT, PROVENANCE_RESOURCE, Credit, Credits
+from analysis.data.sources import credited_note
 from analysis.data.validate import ensure_valid
 
 __all__ = ["Book", "setup", "TextFigure", "SourceChart", "DatasetNote", "CheckResult", "Status", "resolve_series"]
@@ -272,8 +273,30 @@ class Book:
         ]
 
     def source_note(self, *datasets: str) -> str:
-        """``Kilde: …`` naming document, section(s) and table(s) of one or more datasets, each distinct source once."""
-        return DataText(source_note(*(self.meta(d) for d in dict.fromkeys(datasets))))
+        """``Kilde: …`` naming the source of every year shown, for one or more datasets, each distinct source once.
+
+        The years are those of each dataset up to the reporting year, credited
+        by ``data/provenance.csv``. While every one is the original document,
+        the note names document, section(s) and table(s) only; otherwise each
+        source is followed by its years (``… (2014–2018); Bærum kommune,
+        HR-systemet (2019).``).
+        """
+        shown = []
+        for d in dict.fromkeys(datasets):
+            df = self.obs(d)
+            years: dict[int, set[Credit]] = {}
+            for y, ind, grp in zip(df["year"].to_list(), df["indicator"].to_list(), df["group"].to_list(), strict=True):
+                years.setdefault(y, set()).add(self._credits().of(d, y, ind, grp) or DOCUMENT)
+            shown.append((self.meta(d), years))
+        return DataText(credited_note(shown))
+
+    def _credits(self) -> Credits:
+        """The credits of ``data/provenance.csv`` (none when the descriptor has no such resource: then all is the document)."""
+        if "credits" not in self._cache:
+            names = {r["name"] for r in self.descriptor["resources"]}
+            rows = load_table(PROVENANCE_RESOURCE, self.data_dir).to_dicts() if PROVENANCE_RESOURCE in names else []
+            self._cache["credits"] = Credits(rows)
+        return self._cache["credits"]
 
 
 def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -> Book:

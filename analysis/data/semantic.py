@@ -5,7 +5,11 @@
   observation names one that exists (and, for a change or a trend, the year
   it is measured from);
 * the declarations of ``checks.yaml`` (``analysis.data.checks``): known
-  datasets, indicators and groups, and every same fact held alike.
+  datasets, indicators and groups, and every same fact held alike;
+* every observation credited to a source in ``provenance.csv``, and every
+  credit well formed (``analysis.data.provenance_checks``);
+* the KOSTRA mapping's references to datasets, indicators and groups, and one
+  municipality number per group and year (``analysis.data.kostra_refs``).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from pathlib import Path
 import polars as pl
 
 from analysis.data.checks import Observations, checks_problems
+from analysis.data.kostra_refs import kostra_problems
 from analysis.data.package import observation_names, resource
 from analysis.data.problems import Problem, display
+from analysis.data.provenance_checks import provenance_problems
 
 __all__ = ["semantic_problems"]
 
@@ -125,4 +131,6 @@ def semantic_problems(data_dir: Path, descriptor: dict, broken: set[str]) -> lis
     obs, problems = _observations(data_dir, descriptor, broken, units, indicators)
     problems += _reference_problems(data_dir, descriptor, broken, obs)
     problems += checks_problems(data_dir, obs, set(indicators), groups, broken)
+    problems += provenance_problems(data_dir, descriptor, broken, obs)
+    problems += kostra_problems(data_dir, descriptor, broken, obs, indicators)
     return problems

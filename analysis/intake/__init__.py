@@ -15,4 +15,9 @@ The import (``virksomhetsanalyse import``), in the order it runs:
 * ``apply`` — ``apply_import``: writes a plan into ``data/`` through a validated, staged copy;
 * ``report`` — ``change_lines`` and ``summary_lines`` for the command's output;
 * ``problems`` — ``ImportProblem`` and ``ImportRejected`` (every problem, nothing written).
+
+KOSTRA figures from SSB (``virksomhetsanalyse kostra``): ``kostra`` fetches
+(``fetch_year``) or reads a saved file (``from_file``), checked against the
+mapping in ``data/``; ``kostra.stage.plan_kostra`` hands the figures, credited
+to SSB, to ``plan.plan_values``, and ``apply`` writes them like an import.
 """

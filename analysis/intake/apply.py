@@ -1,9 +1,9 @@
 """Writing a checked ``ImportPlan`` into ``data/`` atomically (``apply_import``).
 
-The new rows and the changelog entry are written into a full copy of
-``data/`` (a temporary folder next to it), the copy is validated, and only
-then each changed file is moved into ``data/`` with ``os.replace``: a refused
-or interrupted import leaves ``data/`` as it was.
+The new rows, their sources (``provenance.csv``) and the changelog entry are
+written into a full copy of ``data/`` (a temporary folder next to it), the copy
+is validated, and only then each changed file is moved into ``data/`` with
+``os.replace``: a refused or interrupted import leaves ``data/`` as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.data.package import OBS_COLUMNS, read_descriptor, resource
+from analysis.data.provenance import PROVENANCE_COLUMNS, PROVENANCE_RESOURCE, merge_credits
 from analysis.data.validate import cached_problems
 from analysis.intake.check import NewValue
 from analysis.intake.plan import ImportPlan
@@ -56,6 +57,40 @@ def _write_changelog(plan: ImportPlan, data_dir: Path, descriptor: dict, stamp: 
     return name
 
 
+def _write_provenance(plan: ImportPlan, data_dir: Path, descriptor: dict) -> str | None:
+    """Credit every written value in the provenance resource (``merge_credits``: compactly); returns its file name.
+
+    Without the resource nothing is written: validating the staged copy then refuses the import, saying so.
+    """
+    try:
+        name = resource(descriptor, PROVENANCE_RESOURCE)["path"]
+    except KeyError:
+        return None
+    path = data_dir / name
+    rows = []
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    figures: dict[tuple[str, int], set[tuple[str, str]]] = {}
+    for ds in plan.filled:
+        with (data_dir / resource(descriptor, ds)["path"]).open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                figures.setdefault((ds, int(r["year"])), set()).add((r["indicator"], r["group"]))
+    written = [((v.dataset, v.year, v.indicator, v.group), v.credit) for v in plan.written]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=PROVENANCE_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(merge_credits(rows, written, figures))
+    return name
+
+
+def _uncredited(plan: ImportPlan) -> list[ImportProblem]:
+    """A problem per value to be written that carries no source (every figure in data/ is credited)."""
+    msg = "expected the source of the figure (NewValue.credit), found none; every figure in data/ needs its source"
+    return [ImportProblem(v.where, v.cell, f"{v.dataset} {v.indicator} / {v.group} {v.year}: {msg}", "missing-source")
+            for v in plan.written if v.credit is None]  # fmt: skip
+
+
 def _stage_problem(p) -> ImportProblem:
     return ImportProblem("the data after import (nothing was written)", None, str(p), p.kind)
 
@@ -63,7 +98,7 @@ def _stage_problem(p) -> ImportProblem:
 def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
     """Write a checked plan into ``data_dir`` atomically; return the names of the files written.
 
-    The new rows and the changelog entry are written into a full copy of
+    The new rows, their credits and the changelog entry are written into a full copy of
     ``data_dir`` (a temporary folder next to it), the copy is validated
     (``cached_problems``: the full ``validate_data``, unless data with these
     very bytes passed it before; a pass is recorded, so the data written need
@@ -75,6 +110,9 @@ def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now
     data_dir = Path(data_dir).resolve()
     if not plan.written:
         return []
+    missing = _uncredited(plan)
+    if missing:
+        raise ImportRejected(missing)
     descriptor = read_descriptor(data_dir)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = Path(tempfile.mkdtemp(prefix=".import-", suffix=".tmp", dir=data_dir.parent))
@@ -86,6 +124,8 @@ def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now
             name = resource(descriptor, ds)["path"]
             _write_observations(staged / name, [v for v in plan.written if v.dataset == ds])
             files.append(name)
+        credits = _write_provenance(plan, staged, descriptor)
+        files += [credits] if credits else []
         files.append(_write_changelog(plan, staged, descriptor, stamp))
         problems = cached_problems(staged)
         if problems:

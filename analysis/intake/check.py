@@ -4,7 +4,14 @@
 the header (renamed, moved, inserted or deleted columns), merged cells, the
 id cells of each row (unknown indicator or group, a row twice), the earlier
 years (locked: they must equal data/), the new year's cell (a number in the
-unit's range, % only for units in %), and warnings for edited label cells.
+unit's range, % only for units in %) and its source (the *Kilde* cell: every
+figure needs one; a CSV file without the column may give one for all with
+``default_source``), and warnings for edited label cells.
+
+Each new value carries its source as a ``workbook`` credit with the text of
+its *Kilde* cell, also when the analyst kept the text the template filled in
+(the source of the year before): keeping it says that it holds for the new
+figure too.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from analysis.calc.numbers import SIG_DIGITS, significant_digits, thousands
+from analysis.data.provenance import Credit
 from analysis.intake.cells import BLANKS, Cell, NumberError, Parsed, cell_number, cell_text
 from analysis.intake.problems import ImportProblem
 from analysis.intake.read import InputSheet
@@ -38,6 +46,8 @@ class NewValue:
     literal: str
     where: str
     cell: str
+    credit: Credit | None = None
+    """Where the figure comes from (written to ``data/provenance.csv`` by ``apply_import``)."""
 
 
 def header_year(sheet: InputSheet) -> int | None:
@@ -45,6 +55,13 @@ def header_year(sheet: InputSheet) -> int | None:
     header = [cell_text(c) for c in (sheet.rows[0] if sheet.rows else [])]
     years = [int(h) for h in header[len(FIXED_HEADER) :] if re.fullmatch(r"\d{4}", h)]
     return max(years) if years else None
+
+
+def _has_source_column(sheet: InputSheet, layout: SheetLayout) -> bool:
+    """Whether the header has a cell where *Kilde* belongs (a CSV file may leave the column out)."""
+    header = sheet.rows[0] if sheet.rows else []
+    i = len(layout.header) - 1
+    return i < len(header) and bool(cell_text(header[i]))
 
 
 def _check_header(sheet: InputSheet, layout: SheetLayout) -> list[ImportProblem]:
@@ -55,8 +72,8 @@ def _check_header(sheet: InputSheet, layout: SheetLayout) -> list[ImportProblem]
         cell = header[i] if i < len(header) else None
         found = cell_text(cell)
         ref = f"{get_column_letter(i + 1)}1"
-        if found == want:
-            continue
+        if found == want or (want == SOURCE_HEADER and i == len(expected) - 1 and not found):
+            continue  # no Kilde column at all: check_sheet asks for the source where a figure needs one
         if not found:
             msg = f"expected the column header '{want}', found an empty cell (deleted column?); {_COLUMN_HINT}"
             kind = "missing-column"
@@ -177,12 +194,10 @@ def _check_merged(sheet: InputSheet, layout: SheetLayout) -> tuple[list[ImportPr
 
 def _check_labels(sheet: InputSheet, row: list[Cell], layout: SheetLayout, spec: RowLayout) -> list[ImportProblem]:
     """Warnings for label cells that differ from the template (they are not read)."""
-    source_col = len(layout.header)
     wanted = (
         (3, spec.indicator_label, "indicators.csv"),
         (4, spec.group_label, "groups.csv"),
         (5, spec.unit.label, "units.csv"),
-        (source_col, layout.source, "the sources in datapackage.yaml"),
     )
     warnings = []
     for col, want, home in wanted:
@@ -200,10 +215,55 @@ def _check_labels(sheet: InputSheet, row: list[Cell], layout: SheetLayout, spec:
     return warnings
 
 
+def _source_text(cell: Cell) -> str:
+    """The text of a *Kilde* cell, its whitespace (line breaks too) collapsed."""
+    return " ".join(cell_text(cell).split())
+
+
+def _credit(
+    sheet: InputSheet, cell: Cell | None, layout: SheetLayout, value_ref: str, default: str | None
+) -> tuple[Credit | None, ImportProblem | None]:
+    """The credit of a new figure: its *Kilde* cell, else ``default`` (``--source``), else a problem naming the cell."""
+    text = _source_text(cell) if cell is not None else ""
+    if text or default:
+        return Credit("workbook", text or default), None
+    year = layout.new_year
+    if cell is None:
+        ref = f"{get_column_letter(len(layout.header))}1"
+        msg = (
+            f"expected the column '{SOURCE_HEADER}' after {year} with the source of each {year} figure (as in the template), "
+            "found none; keep the column as in the template, or for a CSV file give the source of every figure in it with --source TEXT"
+        )
+        return None, ImportProblem(sheet.where, ref, msg, "missing-source-column")
+    msg = (
+        f"expected the source of the {year} figure in {value_ref} (the document, system or table it comes from, such as "
+        "«Bærum kommune, HR-systemet»), found an empty cell; the template fills in the source of the year before: "
+        "keep it if it holds for the new figure, or write the new one"
+    )
+    return None, ImportProblem(sheet.where, cell.ref, msg, "missing-source")
+
+
+def _unused_source(sheet: InputSheet, cell: Cell, year: int) -> ImportProblem:
+    msg = (
+        f"the source was changed to '{_source_text(cell)}', but the row has no new or changed {year} figure: "
+        "a source is recorded only with its figure, so the change is ignored"
+    )
+    return ImportProblem(sheet.where, cell.ref, msg, "unused-source")
+
+
 def check_sheet(
-    sheet: InputSheet, layout: SheetLayout, lookups: Lookups, warnings: list[ImportProblem] | None = None
+    sheet: InputSheet,
+    layout: SheetLayout,
+    lookups: Lookups,
+    warnings: list[ImportProblem] | None = None,
+    *,
+    default_source: str | None = None,
 ) -> tuple[list[NewValue], list[ImportProblem]]:
-    """Every new value of one sheet, and every problem in it (warnings are appended to ``warnings``)."""
+    """Every new value of one sheet, and every problem in it (warnings are appended to ``warnings``).
+
+    ``default_source`` is the source of every figure whose *Kilde* cell is empty
+    or whose file has no *Kilde* column (``import --source``).
+    """
     warnings = [] if warnings is None else warnings
     problems = _check_header(sheet, layout)
     merged, merged_warnings = _check_merged(sheet, layout)
@@ -212,6 +272,7 @@ def check_sheet(
     label_columns = {f"{get_column_letter(i)}1" for i in (3, 4, 5, len(layout.header))}
     if any(p.cell not in label_columns for p in problems):
         return [], problems  # ids or years moved: cells cannot be mapped
+    has_source = _has_source_column(sheet, layout)
     values: list[NewValue] = []
     seen: dict[tuple[str, str], int] = {}
     by_key = {(r.indicator, r.group): r for r in layout.rows}
@@ -233,9 +294,17 @@ def check_sheet(
         warnings += _check_labels(sheet, row, layout, spec)
         problems += _check_previous(sheet, row, layout, spec.values)
         parsed, problem = _check_value(sheet, row[layout.new_column - 1], spec.unit, key)
+        source_cell = row[width - 1] if has_source else None
         if problem:
             problems.append(problem)
         elif parsed:
             cell = row[layout.new_column - 1].ref
-            values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, cell))
+            credit, problem = _credit(sheet, source_cell, layout, cell, default_source)
+            if problem and problem not in problems:  # a missing column is one problem, not one per figure
+                problems.append(problem)
+            values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, cell, credit))
+        text = _source_text(source_cell) if source_cell is not None else ""
+        if text and text != " ".join(spec.source.split()):
+            if not parsed or parsed.literal == spec.values.get(layout.new_year):
+                warnings.append(_unused_source(sheet, source_cell, layout.new_year))
     return values, problems

@@ -23,9 +23,13 @@ def guide_lines(year: int, made: date) -> list[str]:
         "",
         "Hva du skal fylle inn",
         "• Hvert ark er ett datasett (listen står nederst). Hver rad er én indikator for én gruppe, og kolonnene er årene.",
-        f"• Skriv tallene for {year} i den gule kolonnen «{year}». Det er den eneste kolonnen som er åpen; "
+        f"• Skriv tallene for {year} i den gule kolonnen «{year}». Den og kolonnen «Kilde» er de eneste som er åpne; "
         "tidligere år er låst og skal ikke endres.",
         "• Skriv tallet slik det er trykt i kilden, med samme antall desimaler. Prosenter skrives i prosent (12,8 betyr 12,8 %).",
+        f"• Kolonnen «Kilde» (gul, den siste) er kilden til tallet for {year} i samme rad: dokumentet, systemet eller tabellen "
+        "tallet er hentet fra, for eksempel «Bærum kommune, HR-systemet». Den er fylt ut med kilden for året før. Gjelder den "
+        "fortsatt, lar du den stå; ellers skriver du den riktige kilden. Kilden lagres med tallet (i data/provenance.csv), "
+        "og kildenoten under tabellene i boken nevner kilden for hvert år.",
         "• Kolonnene indikator_id og gruppe_id (grå) brukes av importen for å finne raden igjen. Ikke endre dem, og ikke endre, "
         "flytt, sett inn eller slett kolonner eller kolonneoverskrifter.",
         "• Tomme celler betyr «ikke tilgjengelig ennå»: ingenting lagres for dem, og tallet kan legges inn ved en senere import. "
@@ -47,6 +51,7 @@ def guide_lines(year: int, made: date) -> list[str]:
         "• Formler uten beregnet verdi (filen må være lagret i Excel etter at formlene er regnet ut). Skriv helst tallet direkte.",
         "• Tall utenfor enhetens gyldige område, for eksempel negative årsverk eller andeler over 100 %.",
         "• Prosenttegn på indikatorer som ikke måles i %.",
+        f"• Et tall for {year} uten kilde: kolonnen «Kilde» kan ikke være tom i en rad med tall.",
         "• Nye ark, rader med ukjent indikator eller gruppe, omdøpte eller flyttede kolonner og endrede tall for tidligere år.",
         "• Et tall som ville endre et tall som allerede finnes i data/ (samme indikator, gruppe og år), med mindre importen "
         "kjøres med --replace.",
@@ -56,12 +61,14 @@ def guide_lines(year: int, made: date) -> list[str]:
         f"• «virksomhetsanalyse import mal-{year}.xlsx» kontrollerer hele arbeidsboken først. Finnes det feil, listes alle med ark, "
         "celle (for eksempel G7), hva som var ventet og hva som ble funnet, og ingenting blir skrevet.",
         "• Er alt i orden, legges tallene inn i data/ i én operasjon, hele datapakken kontrolleres på nytt, og importen føres i "
-        "endringsloggen i data/ (filnavn, sjekksum, tidspunkt, datasett og år, og erstattede verdier).",
+        "endringsloggen i data/ (filnavn, sjekksum, tidspunkt, datasett og år, og erstattede verdier). Kilden til hvert tall "
+        "lagres i data/provenance.csv; med --replace får et rettet tall kilden som står i raden.",
         "• Et år kan fylles ut i flere omganger: lag en ny mal når flere tall er klare. Tall som allerede er importert, står da "
         "ferdig utfylt; like tall hoppes over, og nye tall i tomme celler legges til.",
         f"• Vil du rette et tall som allerede finnes i data/, lag en mal for det året (for eksempel --year {year}), skriv det nye "
         "tallet og kjør importen med --replace. Da vises hver endring (gammel → ny verdi) før den skrives. Tomme celler sletter ingenting.",
         "• Et enkelt ark kan også lagres som CSV (semikolon- eller kommaseparert, UTF-8 eller Windows-tegnsett). Filnavnet må være "
-        "datasettets navn (for eksempel osu_arsverk.csv); ellers oppgis datasettet med --dataset.",
+        "datasettets navn (for eksempel osu_arsverk.csv); ellers oppgis datasettet med --dataset. Mangler filen kolonnen «Kilde», "
+        'oppgis kilden for alle tallene med --source, for eksempel --source "Bærum kommune, HR-systemet".',
         f"• Etter importen: «virksomhetsanalyse validate», og deretter «virksomhetsanalyse build --year {year}».",
     ]

@@ -1,6 +1,10 @@
 """What an import will write: ``plan_import`` reads and checks *everything*, then returns an ``ImportPlan``.
 
-Figures already in ``data/``: a value equal to the stored one is skipped; a
+``plan_values`` does the same for figures that arrive ready-made (``NewValue``s
+from SSB's Statistikkbank, ``virksomhetsanalyse kostra``).
+
+Every new figure carries its source (``NewValue.credit``, from the *Kilde*
+cell or ``source``). Figures already in ``data/``: a value equal to the stored one is skipped; a
 different one is refused unless ``replace`` (then every change is listed, old
 → new); a figure missing from a year already in ``data/`` is added, so a year
 can be filled in several rounds. Empty cells never delete anything.
@@ -17,9 +21,9 @@ from analysis.data.validate import ensure_valid
 from analysis.intake.check import NewValue, check_sheet, header_year
 from analysis.intake.problems import ImportProblem, ImportRejected
 from analysis.intake.read import InputSheet, read_input
-from analysis.intake.template import GUIDE_SHEET, SheetLayout, layouts, read_lookups
+from analysis.intake.template import GUIDE_SHEET, SheetLayout, layouts, read_lookups, unknown_dataset_message
 
-__all__ = ["Change", "ImportPlan", "plan_import"]
+__all__ = ["Change", "ImportPlan", "plan_import", "plan_values"]
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def _overwrites(plan: ImportPlan, data_files: dict[str, str]) -> list[ImportProb
     return problems
 
 
-def _skipped_years(plan: ImportPlan, where: str) -> list[ImportProblem]:
+def _skipped_years(plan: ImportPlan, where: str, what: str = "the template", again: str = "import a template for") -> list[ImportProblem]:
     """A warning per gap: figures for year Y written into a dataset whose data end before Y - 1."""
     gaps: dict[tuple[int, int], list[str]] = {}
     for v in plan.written:
@@ -134,14 +138,14 @@ def _skipped_years(plan: ImportPlan, where: str) -> list[ImportProblem]:
         skipped = range(last + 1, year)
         years = str(skipped[0]) if len(skipped) == 1 else f"{skipped[0]}–{skipped[-1]}"
         msg = (
-            f"the template is for {year}, but the data of {', '.join(datasets)} end at {last}: {years} is skipped (no figures for "
-            f"{years} are written); if they exist, import a template for {years} first"
+            f"{what} is for {year}, but the data of {', '.join(datasets)} end at {last}: {years} is skipped (no figures for "
+            f"{years} are written); if they exist, {again} {years} first"
         )
         warnings.append(ImportProblem(where, None, msg, "skipped-year"))
     return warnings
 
 
-def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: str | None = None) -> ImportPlan:
+def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: str | None = None, source: str | None = None) -> ImportPlan:
     """Read and check an input file against ``data_dir``.
 
     Parameters
@@ -153,6 +157,8 @@ def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: s
         value equal to the stored one is left alone, and a figure missing from a year
         already in ``data_dir`` is added (a year can be filled in several rounds).
     dataset : for a CSV file, the dataset it holds (default: from the file name).
+    source : the source of every figure whose *Kilde* cell is empty, or whose file
+        has no *Kilde* column (``import --source``); without it such a figure is a problem.
 
     Raises
     ------
@@ -176,11 +182,84 @@ def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: s
             problems.append(ImportProblem(sheet.where, "A1", msg, "missing-column"))
             continue
         layout = layouts(data_dir, year, [sheet.dataset], descriptor=descriptor, lookups=lookups)[0]
-        values, sheet_problems = check_sheet(sheet, layout, lookups, plan.warnings)
+        values, sheet_problems = check_sheet(sheet, layout, lookups, plan.warnings, default_source=source)
         problems += sheet_problems
         _classify(plan, layout, values)
         plan.last_years[layout.dataset] = max(layout.years) if layout.years else None
     plan.warnings += _skipped_years(plan, f"file '{path.name}'")
+    if not replace:
+        problems += _overwrites(plan, {ds: resource(descriptor, ds)["path"] for ds in plan.datasets})
+    if problems:
+        raise ImportRejected(problems, plan.warnings)
+    return plan
+
+
+def plan_values(
+    values: list[NewValue],
+    data_dir: Path,
+    *,
+    source_name: str,
+    sha256: str,
+    replace: bool = False,
+    what: str = "the input",
+    again: str = "import the figures for",
+) -> ImportPlan:
+    """Classify ready-made figures against ``data_dir`` into an ``ImportPlan``, as ``plan_import`` does for a file.
+
+    Parameters
+    ----------
+    values : the figures, each naming its dataset, indicator, group and year (and its ``credit``).
+    data_dir : the data folder (must be valid).
+    source_name, sha256 : what the changelog records as the source file and its hash.
+    replace : allow changing figures already in ``data_dir`` (without it each is a problem).
+    what, again : how the skipped-year warning names the input (``the fetch``) and the remedy
+        (``run kostra --year``).
+
+    A value for a dataset that is not an observation dataset, or for an (indicator, group)
+    the dataset has no row for, is a problem (new rows are added in data/), and so is a
+    figure given twice. Equal figures are unchanged, others added or (with ``replace``) changed.
+
+    Raises
+    ------
+    ImportRejected : with every problem found.
+    """
+    data_dir = Path(data_dir)
+    ensure_valid(data_dir)
+    descriptor = read_descriptor(data_dir)
+    names = observation_names(descriptor)
+    lookups = read_lookups(data_dir, descriptor)
+    plan = ImportPlan(Path(source_name), sha256, replace)
+    problems: list[ImportProblem] = []
+    by_year: dict[tuple[str, int], list[NewValue]] = {}
+    seen: set[tuple[str, str, str, int]] = set()
+    for v in values:
+        key = (v.dataset, v.indicator, v.group, v.year)
+        if key in seen:
+            msg = f"expected each figure once, found {v.dataset} {v.indicator} / {v.group} {v.year} twice"
+            problems.append(ImportProblem(v.where, v.cell, msg, "duplicate-row"))
+            continue
+        seen.add(key)
+        if v.dataset not in names:
+            problems.append(ImportProblem(v.where, v.cell, unknown_dataset_message(v.dataset, names), "unknown-dataset"))
+            continue
+        by_year.setdefault((v.dataset, v.year), []).append(v)
+    for (dataset, year), group in sorted(by_year.items(), key=lambda kv: (names.index(kv[0][0]), kv[0][1])):
+        layout = layouts(data_dir, year, [dataset], descriptor=descriptor, lookups=lookups)[0]
+        rows = {(r.indicator, r.group) for r in layout.rows}
+        known = []
+        for v in group:
+            if (v.indicator, v.group) in rows:
+                known.append(v)
+                continue
+            msg = (
+                f"expected a row of {dataset} (indicator and group as in data/{resource(descriptor, dataset)['path']}), "
+                f"found {v.indicator} / {v.group}, which it does not have; new rows are added in data/, not by an import"
+            )
+            problems.append(ImportProblem(v.where, v.cell, msg, "unknown-group"))
+        _classify(plan, layout, known)
+        plan.last_years.setdefault(dataset, max(layout.years) if layout.years else None)
+    plan.datasets = list(dict.fromkeys(plan.datasets))
+    plan.warnings += _skipped_years(plan, source_name, what, again)
     if not replace:
         problems += _overwrites(plan, {ds: resource(descriptor, ds)["path"] for ds in plan.datasets})
     if problems:

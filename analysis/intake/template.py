@@ -6,11 +6,13 @@ One sheet per observation dataset, in the wide layout analysts know: a row per
     indikator_id | gruppe_id | Indikator | Gruppe | Enhet | <years before Y> | Y | Kilde
 
 The two id columns (grey) let the import map a row back to the data; the
-labels come from ``indicators.csv`` and ``groups.csv``, the unit label from
-``units.csv`` and the source (document, section, table) from the descriptor.
-Previous years are filled in and locked; only the new year's column is open.
-If ``data/`` already holds figures for Y (a correction round), they are
-filled into Y's column.
+labels come from ``indicators.csv`` and ``groups.csv`` and the unit label from
+``units.csv``. Previous years are filled in and locked; only the new year's
+column and *Kilde* are open. *Kilde* is the source of the row's figure for Y:
+prefilled with the credit of the series' latest year (``data/provenance.csv``:
+the descriptor's document, section and table for ``document``, else the source
+stored), read by the import for every figure filled in. If ``data/`` already
+holds figures for Y (a correction round), they are filled into Y's column.
 
 The first sheet, *Veiledning* (``GUIDE_SHEET``), tells the analyst what to do;
 a hidden sheet ``_mal`` (``META_SHEET``) records the template's year and the
@@ -33,6 +35,7 @@ from analysis.calc.numbers import value_decimals
 from analysis.config import DATA_DIR
 from analysis.data.lookups import lookup_tables
 from analysis.data.package import observation_names, read_descriptor, resource
+from analysis.data.provenance import DOCUMENT, PROVENANCE_RESOURCE, Credit, Credits
 from analysis.data.sources import source_text
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "Lookups",
     "read_lookups",
     "read_observation_literals",
+    "read_credits",
     "sheet_names",
     "layouts",
     "unknown_dataset_message",
@@ -102,6 +106,10 @@ class RowLayout:
     """Value literals in ``data/`` by year (previous years and, if present, the new year)."""
     decimals: int
     """Decimals of the new year's number format: those of the latest value, else the indicator's."""
+    credit: Credit = DOCUMENT
+    """The credit of the series' latest year up to the new year (``data/provenance.csv``)."""
+    source: str = ""
+    """The *Kilde* cell as the template fills it: ``credit`` as the book names it."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ class SheetLayout:
     sheet: str
     title: str
     source: str
+    """The dataset's document, section(s) and table(s) (``source_text``): the guide's list of sheets."""
     years: tuple[int, ...]
     """Previous years shown (locked), ascending."""
     new_year: int
@@ -155,9 +164,18 @@ def read_observation_literals(path: Path) -> dict[tuple[str, str, int], str]:
     return {(r["indicator"], r["group"], int(r["year"])): r["value"] for r in _read_csv(path)}
 
 
-def _source_text(res: dict) -> str:
-    """The sheet's *Kilde* column: the book's one source formatter (``analysis.data.sources``)."""
-    return source_text(res)
+def read_credits(data_dir: Path, descriptor: dict) -> Credits:
+    """The credits of ``data/provenance.csv`` (none when the descriptor does not list it)."""
+    try:
+        path = Path(data_dir) / resource(descriptor, PROVENANCE_RESOURCE)["path"]
+    except KeyError:
+        return Credits([])
+    return Credits(_read_csv(path)) if path.exists() else Credits([])
+
+
+def _prefill(res: dict, credit: Credit) -> str:
+    """The *Kilde* cell for a credit: the document as the book names it (``analysis.data.sources``), else the source given."""
+    return source_text(res) if credit.kind == "document" else credit.source
 
 
 def sheet_names(datasets: Sequence[str]) -> dict[str, str]:
@@ -182,12 +200,15 @@ def _row_order(lookups: Lookups) -> dict[tuple[str, str], tuple[int, int]]:
     return {(i, g): (ind[i], grp[g]) for i in ind for g in grp}
 
 
-def _row_layout(key: tuple[str, str], literals: dict[tuple[str, str, int], str], lookups: Lookups, new_year: int) -> RowLayout:
+def _row_layout(
+    key: tuple[str, str], literals: dict[tuple[str, str, int], str], lookups: Lookups, new_year: int, res: dict, credits: Credits
+) -> RowLayout:
     indicator, group = key
     values = {y: v for (i, g, y), v in literals.items() if (i, g) == key and y <= new_year}
     previous = [y for y in values if y < new_year]
     latest = values[max(previous)] if previous else None
     decimals = value_decimals(latest) if latest is not None else int(lookups.indicators[indicator]["decimals"])
+    credit = (credits.of(res["name"], max(values), indicator, group) if values else None) or DOCUMENT
     return RowLayout(
         indicator=indicator,
         group=group,
@@ -196,6 +217,8 @@ def _row_layout(key: tuple[str, str], literals: dict[tuple[str, str, int], str],
         unit=lookups.unit_of(indicator),
         values=values,
         decimals=decimals,
+        credit=credit,
+        source=_prefill(res, credit),
     )
 
 
@@ -221,14 +244,15 @@ def layouts(
         raise KeyError("; ".join(unknown_dataset_message(n, all_names) for n in unknown))
     sheets = sheet_names(all_names)
     order = _row_order(lookups)
+    credits = read_credits(data_dir, descriptor)
     result = []
     for name in names:
         res = resource(descriptor, name)
         literals = read_observation_literals(data_dir / res["path"])
         keys = sorted({(i, g) for i, g, _ in literals}, key=lambda k: order[k])
         years = tuple(sorted({y for *_, y in literals if y < new_year}))
-        rows = tuple(_row_layout(k, literals, lookups, new_year) for k in keys)
-        result.append(SheetLayout(name, sheets[name], res.get("title", name), _source_text(res), years, new_year, rows))
+        rows = tuple(_row_layout(k, literals, lookups, new_year, res, credits) for k in keys)
+        result.append(SheetLayout(name, sheets[name], res.get("title", name), source_text(res), years, new_year, rows))
     return result
 
 

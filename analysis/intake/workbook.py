@@ -1,9 +1,10 @@
 """Writing the new year's input workbook (``virksomhetsanalyse template``): ``build_template``.
 
 One sheet per dataset as ``analysis.intake.template.layouts`` describes it:
-the header (grey ids, yellow new year), a row per (indicator, group) with
-earlier years filled in and locked, the new year's column the only one open
-(sheet protection, no password), then the source. The first sheet is the
+the header (grey ids, yellow new year and source), a row per (indicator,
+group) with earlier years filled in and locked, the new year's column and
+its source (*Kilde*, prefilled with the source of the series' latest year)
+the only cells open (sheet protection, no password). The first sheet is the
 guide (``analysis.intake.guide``); a hidden sheet ``_mal`` records the year
 and the sheet → dataset mapping. The workbook's structure is locked: sheets
 cannot be renamed, added or deleted.
@@ -45,7 +46,7 @@ def _write_header(ws: Worksheet, layout: SheetLayout) -> None:
     for col, text in enumerate(layout.header, start=1):
         cell = ws.cell(row=1, column=col, value=int(text) if text.isdigit() else text)
         cell.font = _BOLD
-        cell.fill = _NEW_HEADER_FILL if col == layout.new_column else _HEADER_FILL
+        cell.fill = _NEW_HEADER_FILL if col in (layout.new_column, len(layout.header)) else _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for col in (1, 2):
         ws.cell(row=1, column=col).font = Font(bold=True, color="808080")
@@ -68,7 +69,11 @@ def _write_row(ws: Worksheet, r: int, layout: SheetLayout, row: RowLayout) -> No
         new.number_format = excel_number_format(row.decimals)
     new.fill = _NEW_FILL
     new.protection = Protection(locked=False)
-    ws.cell(row=r, column=len(layout.header), value=layout.source).font = _GREY
+    source = ws.cell(row=r, column=len(layout.header), value=row.source or None)
+    if row.source.startswith("="):
+        source.data_type = "s"  # a source text, never a formula
+    source.fill = _NEW_FILL
+    source.protection = Protection(locked=False)
 
 
 def _protect(ws: Worksheet) -> None:

@@ -8,17 +8,19 @@ provenance: table, URL, table last updated, time fetched) and
 :class:`KostraMissing` figures, ready for the staged import. Any mismatch
 between SSB's answer and the mapping raises :class:`KostraError`.
 
-The mapping is data: ``draft/kostra_mapping.csv`` and
-``draft/kostra_municipalities.csv`` (see ``draft/README.md``).
+The mapping is data: ``data/kostra_mapping.csv`` and
+``data/kostra_municipalities.csv``, resources of ``data/datapackage.yaml``
+(see ``data/README.md``). ``stage.plan_kostra`` turns a result into the
+staged import's plan (``virksomhetsanalyse kostra``).
 """
 
 from __future__ import annotations
 
 from .client import DEFAULT_BASE_URL, RateLimiter, make_session
-from .errors import KostraError
+from .errors import KostraError, SsbUnreachable
 from .fetch import fetch_year, from_file
 from .mapping import DEFAULT_MAPPING_DIR, load_mapping
-from .records import KostraMissing, KostraResult, KostraValue
+from .records import KostraMissing, KostraResult, KostraValue, TableRead
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -28,6 +30,8 @@ __all__ = [
     "KostraResult",
     "KostraValue",
     "RateLimiter",
+    "SsbUnreachable",
+    "TableRead",
     "fetch_year",
     "from_file",
     "load_mapping",

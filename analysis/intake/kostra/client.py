@@ -26,7 +26,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .errors import KostraError
+from .errors import KostraError, SsbUnreachable
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -37,6 +37,7 @@ __all__ = [
     "make_session",
     "data_url",
     "table_url",
+    "table_page",
     "Client",
 ]
 
@@ -111,6 +112,11 @@ def table_url(base_url: str, table_id: str, lang: str = "no") -> str:
     return f"{_base(base_url)}/tables/{quote(table_id, safe='')}?lang={quote(lang)}"
 
 
+def table_page(table_id: str) -> str:
+    """The table's page in the Statistikkbank on ssb.no (where a saved file is downloaded from)."""
+    return f"https://www.ssb.no/statbank/table/{quote(table_id, safe='')}"
+
+
 def _short(text: str, limit: int = 200) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -151,8 +157,8 @@ class Client:
     def get_text(self, url: str) -> str:
         """The body of a successful GET.
 
-        Raises KostraError (one line) when SSB cannot be reached, does not answer in time,
-        keeps answering 429/5xx after the retries, or refuses the query.
+        Raises SsbUnreachable (one line) when SSB cannot be reached, does not answer in time or
+        keeps answering 429/5xx after the retries; KostraError when SSB refuses the query (4xx).
         """
         self.limiter.wait()
         try:
@@ -160,18 +166,18 @@ class Client:
         except requests.exceptions.RetryError as e:
             m = re.search(r"too many (\d{3}) error responses", str(e))
             code = f"HTTP {m.group(1)}" if m else "an error status"
-            raise KostraError(
+            raise SsbUnreachable(
                 f"SSB kept answering {code} after {self.retries} retries (too many requests or a server error); try again later: {url}"
             ) from None
         except requests.exceptions.Timeout:
-            raise KostraError(f"SSB did not answer within {self.timeout:g} s (after {self.retries} retries): {url}") from None
+            raise SsbUnreachable(f"SSB did not answer within {self.timeout:g} s (after {self.retries} retries): {url}") from None
         except requests.exceptions.ConnectionError as e:
             reason = e.args[0].reason if e.args and isinstance(e.args[0], MaxRetryError) else e
             if isinstance(reason, ReadTimeoutError):
-                raise KostraError(f"SSB did not answer within {self.timeout:g} s (after {self.retries} retries): {url}") from None
-            raise KostraError(f"cannot reach SSB at {self.base_url} (no connection; check the network): {url}") from None
+                raise SsbUnreachable(f"SSB did not answer within {self.timeout:g} s (after {self.retries} retries): {url}") from None
+            raise SsbUnreachable(f"cannot reach SSB at {self.base_url} (no connection; check the network): {url}") from None
         except requests.exceptions.RequestException as e:
-            raise KostraError(f"request to SSB failed ({type(e).__name__}): {url}") from None
+            raise SsbUnreachable(f"request to SSB failed ({type(e).__name__}): {url}") from None
         if response.status_code != 200:
             raise KostraError(f"SSB refused the query with HTTP {response.status_code}: {_ssb_message(response)}; URL: {url}")
         response.encoding = response.encoding or "utf-8"

@@ -10,6 +10,7 @@ JSON-stat2 file saved from the Statistikkbank web page. Both return a
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from .convert import Provenance, check_dataset, convert_entry, region_codes
 from .errors import KostraError
 from .jsonstat import Dataset, load_file, loads
 from .mapping import DEFAULT_MAPPING_DIR, Entry, Mapping, load_mapping
-from .records import KostraResult
+from .records import KostraResult, TableRead
 
 __all__ = ["Query", "plan_queries", "fetch_year", "from_file"]
 
@@ -58,14 +59,21 @@ def _entries_for(mapping: Mapping, year: int, result: KostraResult) -> list[Entr
 
 
 def _notes(mapping: Mapping, entries: list[Entry], year: int, result: KostraResult) -> None:
-    seen: set[tuple[str, str]] = set()
+    """One note per table and contents code whose entries have status check_code; one per municipality number new in ``year``."""
+    unsure: dict[tuple[str, str, str, str], list[Entry]] = {}
     for e in entries:
         if e.status == "check_code":
-            result.add_note(
-                f"{e.dataset} / {e.indicator}: mapping entry '{e.entry}' has status check_code (a code is confirmed only by "
-                f"third-party use, see the mapping's notes); SSB's label '{e.contents_label}' and unit '{e.unit}' for "
-                f"{e.contents_code} are checked in every response"
-            )
+            unsure.setdefault((e.table_id, e.contents_code, e.contents_label, e.unit), []).append(e)
+    for (table, code, label, unit), group in unsure.items():
+        names = ", ".join(f"'{e.entry}'" for e in group)
+        datasets = ", ".join(dict.fromkeys(e.dataset for e in group))
+        result.add_note(
+            f"table {table}, contents code {code}: mapping entr{'y' if len(group) == 1 else 'ies'} {names} ({datasets}) "
+            f"{'has' if len(group) == 1 else 'have'} status check_code (the code is confirmed only by third-party use, see the "
+            f"mapping's notes); SSB's label '{label}' and unit '{unit}' are checked in every response"
+        )
+    seen: set[tuple[str, str]] = set()
+    for e in entries:
         for m in region_codes(mapping, e, year):
             if m.note and m.from_year == year and (m.municipality, m.code) not in seen:
                 seen.add((m.municipality, m.code))
@@ -128,9 +136,12 @@ def fetch_year(
     entries = _entries_for(mapping, year, result)
     _notes(mapping, entries, year, result)
     client = Client(base_url, session=session, timeout=timeout, retries=retries, backoff=backoff, limiter=limiter)
+    digest = hashlib.sha256()
     for q in plan_queries(mapping, entries, year):
         url = data_url(client.base_url, q.table_id, q.selection, q.lang)
-        ds = loads(client.get_text(url), f"response of table {q.table_id}")
+        text = client.get_text(url)
+        digest.update(text.encode("utf-8"))
+        ds = loads(text, f"response of table {q.table_id}")
         fetched = _now()
         updated = ds.updated or client.table_updated(q.table_id, q.lang)
         if not updated:
@@ -138,6 +149,8 @@ def fetch_year(
                 f"table {q.table_id}: SSB gives no last-updated date (neither in the data nor in the table information): {url}"
             )
         _convert(ds, q, mapping, year, Provenance(url, updated, fetched), "response", result)
+        result.tables.append(TableRead(q.table_id, url, updated, fetched))
+    result.sha256 = digest.hexdigest()
     return result
 
 
@@ -166,4 +179,6 @@ def from_file(path: Path, year: int, *, mapping_dir: Path = DEFAULT_MAPPING_DIR)
     prov = Provenance(path.as_uri(), ds.updated, _now())
     for q in plan_queries(mapping, entries, year):
         _convert(ds, q, mapping, year, prov, f"file '{path.name}'", result)
+    result.tables.append(TableRead(table, prov.url, prov.updated, prov.fetched))
+    result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return result

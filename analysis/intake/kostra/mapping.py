@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.config import DATA_DIR
+from analysis.data.kostra_refs import overlapping_spans
+
 from .errors import KostraError
 
 __all__ = [
@@ -37,7 +40,8 @@ __all__ = [
 
 MAPPING_FILE = "kostra_mapping.csv"
 MUNICIPALITIES_FILE = "kostra_municipalities.csv"
-DEFAULT_MAPPING_DIR = Path(__file__).resolve().parent / "draft"
+DEFAULT_MAPPING_DIR = DATA_DIR
+"""The project's ``data/``: both files are resources of its ``datapackage.yaml`` (``--data-dir`` names another folder)."""
 
 PLAIN_GROUPS = ("kommunen", "asker")
 """Book groups that are one municipality's own figure (the group id is also its group in the municipalities file)."""
@@ -50,7 +54,7 @@ MAPPING_COLUMNS = (
     "entry", "dataset", "indicator", "groups", "table_id", "lang", "region_dim", "contents_code", "contents_label",
     "unit", "dimensions", "decimals", "from_year", "to_year", "status", "source_url", "source_title", "notes",
 )  # fmt: skip
-MUNICIPALITY_COLUMNS = ("group", "municipality", "code", "from_year", "to_year", "change", "note", "source_url")
+MUNICIPALITY_COLUMNS = ("group", "municipality", "code", "from_year", "to_year", "change", "source_url", "note")
 CHANGES = ("", "renumbered", "merged", "joined")
 _ID = re.compile(r"[a-z0-9_]+")
 _DIM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -229,16 +233,12 @@ def _municipality(r: dict[str, str], where: str, problems: list[str]) -> Municip
 
 
 def _overlaps(rows: list[Municipality]) -> list[str]:
+    spans = [(m.group if m.group != "asss" else ("asss", m.municipality), m.from_year, m.to_year) for m in rows]
     problems = []
-    for i, a in enumerate(rows):
-        for b in rows[i + 1 :]:
-            if a.group != b.group or (a.group == "asss" and a.municipality != b.municipality):
-                continue
-            lo = max(a.from_year or 0, b.from_year or 0)
-            hi = min(a.to_year or 9999, b.to_year or 9999)
-            if lo <= hi:
-                who = a.group if a.group != "asss" else f"asss member {a.municipality}"
-                problems.append(f"{MUNICIPALITIES_FILE}: {who} has two numbers in {lo}: {a.code} ({_span(a)}) and {b.code} ({_span(b)})")
+    for i, j, year in overlapping_spans(spans):
+        a, b = rows[i], rows[j]
+        who = a.group if a.group != "asss" else f"asss member {a.municipality}"
+        problems.append(f"{MUNICIPALITIES_FILE}: {who} has two numbers in {year}: {a.code} ({_span(a)}) and {b.code} ({_span(b)})")
     return problems
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from analysis.calc.rounding import half_up
 
-__all__ = ["KostraValue", "KostraMissing", "KostraResult", "literal", "decimals_of"]
+__all__ = ["KostraValue", "KostraMissing", "TableRead", "KostraResult", "literal", "decimals_of"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,17 @@ class KostraMissing:
     url: str
 
 
+@dataclass(frozen=True)
+class TableRead:
+    """One SSB answer the figures came from: a query (or a saved file) of one table."""
+
+    table_id: str
+    url: str
+    """The query URL, or the ``file://`` URI of a saved file."""
+    updated: str
+    fetched: str
+
+
 @dataclass
 class KostraResult:
     """Everything one fetch produced: the figures, the figures missing, and notes for the book."""
@@ -60,6 +71,15 @@ class KostraResult:
     values: list[KostraValue] = field(default_factory=list)
     missing: list[KostraMissing] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tables: list[TableRead] = field(default_factory=list)
+    """Every answer read, in query order."""
+    sha256: str = ""
+    """SHA-256 of what was read: the saved file's bytes, or SSB's data answers (UTF-8, in query order)."""
+
+    @property
+    def table_ids(self) -> list[str]:
+        """The tables read, each once, in query order."""
+        return list(dict.fromkeys(t.table_id for t in self.tables))
 
     def value(self, dataset: str, indicator: str, group: str) -> KostraValue | None:
         """The figure for one dataset/indicator/group of the year, if there is one."""
