@@ -29,7 +29,7 @@ from analysis.data.load import load_observations, load_table
 from analysis.data.lookups import lookup
 from analysis.data.package import observation_names, read_descriptor, resource
 from analysis.data.provenance import DOCUMENT, PROVENANCE_RESOURCE, Credit, Credits
-from analysis.data.sources import credited_note
+from analysis.data.sources import border_notes, credited_note
 from analysis.data.validate import ensure_valid
 
 __all__ = ["Book", "setup", "TextFigure", "SourceChart", "DatasetNote", "CheckResult", "Status", "resolve_series"]
@@ -282,13 +282,23 @@ class Book:
         HR-systemet (2019).``).
         """
         shown = []
+        groups: dict[str, set[int]] = {}
         for d in dict.fromkeys(datasets):
             df = self.obs(d)
             years: dict[int, set[Credit]] = {}
             for y, ind, grp in zip(df["year"].to_list(), df["indicator"].to_list(), df["group"].to_list(), strict=True):
                 years.setdefault(y, set()).add(self._credits().of(d, y, ind, grp) or DOCUMENT)
+                groups.setdefault(grp, set()).add(y)
             shown.append((self.meta(d), years))
-        return DataText(credited_note(shown))
+        return DataText(" ".join([credited_note(shown), *border_notes(self._municipality_changes(), groups)]))
+
+    def _municipality_changes(self) -> list[dict]:
+        """The rows of ``kostra_municipalities.csv`` (none without that resource), for ``border_notes``."""
+        if "municipalities" not in self._cache:
+            names = {r["name"] for r in self.descriptor["resources"]}
+            found = MUNICIPALITIES_RESOURCE in names
+            self._cache["municipalities"] = load_table(MUNICIPALITIES_RESOURCE, self.data_dir).to_dicts() if found else []
+        return self._cache["municipalities"]
 
     def _credits(self) -> Credits:
         """The credits of ``data/provenance.csv`` (none when the descriptor has no such resource: then all is the document)."""
@@ -297,6 +307,10 @@ class Book:
             rows = load_table(PROVENANCE_RESOURCE, self.data_dir).to_dicts() if PROVENANCE_RESOURCE in names else []
             self._cache["credits"] = Credits(rows)
         return self._cache["credits"]
+
+
+MUNICIPALITIES_RESOURCE = "kostra_municipalities"
+"""Municipality numbers and border changes by year (``data/kostra_municipalities.csv``)."""
 
 
 def setup(year: int = config.DEFAULT_YEAR, data_dir: str | Path | None = None) -> Book:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from analysis.data.provenance import Credit
 
-__all__ = ["source_text", "source_note", "credit_text", "year_span", "credited_note"]
+__all__ = ["border_notes", "source_text", "source_note", "credit_text", "year_span", "credited_note"]
 
 
 def source_text(resource: Mapping) -> str:
@@ -81,3 +81,26 @@ def credited_note(shown: Sequence[tuple[Mapping, Mapping[int, Collection[Credit]
     first = {text: i for i, text in enumerate(years_of)}
     order = sorted(years_of, key=lambda t: (min(years_of[t]), first[t]))
     return "Kilde: " + "; ".join(f"{t} ({year_span(years_of[t])})" for t in order) + "."
+
+
+def border_notes(changes: Iterable[Mapping], years_by_group: Mapping[str, Collection[int]]) -> list[str]:
+    """A sentence for each municipality shown whose borders changed within the years shown.
+
+    ``changes`` are the rows of ``kostra_municipalities.csv``; a row whose
+    ``change`` is ``merged`` starts a new municipality (a border change) in its
+    ``from_year``. ASSS members (group ``asss``) are not book groups: their
+    changes are not named here. ``years_by_group`` holds, per group, the years
+    of its figures that the table shows.
+    """
+    notes = []
+    for r in changes:
+        group, start = str(r.get("group") or ""), r.get("from_year")
+        if r.get("change") != "merged" or group == "asss" or start is None:
+            continue
+        if any(int(y) >= int(start) for y in years_by_group.get(group, ())):
+            name = str(r.get("municipality") or group)
+            notes.append(
+                f"{name} fikk nye grenser fra {int(start)} (kommunesammenslåing): tallene for {name} fra og med {int(start)} "
+                f"gjelder den sammenslåtte kommunen og kan ikke sammenlignes direkte med årene før."
+            )
+    return notes
