@@ -25,6 +25,7 @@ from rich.console import Console
 from analysis import config
 from analysis.build.render import Target
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
+from analysis.cli.help import plain_arguments
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
@@ -362,6 +363,7 @@ _register_data_commands(app)
 
 
 guard_commands(app, err_console)
+plain_arguments()
 
 
 def main() -> None:  # pragma: no cover - console entry
