@@ -96,6 +96,16 @@ def _print_rejected(name: str, problems: list) -> None:
         err_console.print(line, markup=False)
 
 
+def _print_changes(plan) -> None:
+    """Every value ``--replace`` overwrites, old → new, before anything is written."""
+    from analysis.intake.report import change_lines
+
+    if plan.changes:
+        console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
+        for line in change_lines(plan):
+            console.print(f"  {line}", markup=False)
+
+
 def _print_warnings(warnings: list) -> None:
     from analysis.data.problems import capped_lines
     from analysis.intake.problems import problem_key
@@ -164,7 +174,7 @@ def import_(
     from analysis.intake.apply import apply_import
     from analysis.intake.plan import plan_import
     from analysis.intake.problems import ImportRejected
-    from analysis.intake.report import change_lines, summary_lines
+    from analysis.intake.report import summary_lines
 
     if dataset and file.suffix.lower() != ".csv":
         err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)
@@ -182,10 +192,7 @@ def import_(
     try:
         plan = plan_import(file, data_dir, replace=replace, dataset=dataset, source=" ".join(source.split()) if source else None)
         _print_warnings(plan.warnings)
-        if plan.changes:
-            console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
-            for line in change_lines(plan):
-                console.print(f"  {line}", markup=False)
+        _print_changes(plan)
         files = apply_import(plan, data_dir, dry_run=dry_run)
     except ImportRejected as exc:
         _print_warnings(exc.warnings)
@@ -289,7 +296,7 @@ def kostra(
     from analysis.intake.kostra import DEFAULT_BASE_URL, KostraError, SsbUnreachable, fetch_year, from_file
     from analysis.intake.kostra.stage import plan_kostra
     from analysis.intake.problems import ImportRejected
-    from analysis.intake.report import change_lines, summary_lines
+    from analysis.intake.report import summary_lines
 
     base_url = base_url or DEFAULT_BASE_URL
     if not base_url.startswith(("https://", "http://")):
@@ -305,10 +312,7 @@ def kostra(
         _print_kostra_notes(result)
         plan = plan_kostra(result, data_dir, replace=replace, file=source)
         _print_warnings(plan.warnings)
-        if plan.changes:
-            console.print(f"changes (old → new), {len(plan.changes)} value(s):", markup=False)
-            for line in change_lines(plan):
-                console.print(f"  {line}", markup=False)
+        _print_changes(plan)
         files = apply_import(plan, data_dir, dry_run=dry_run)
     except SsbUnreachable as exc:
         err_console.print(f"error: SSB could not be reached; nothing was written: {exc}", markup=False)
