@@ -12,7 +12,7 @@ import csv
 import os
 import shutil
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from analysis.data.package import OBS_COLUMNS, read_descriptor, resource
@@ -95,6 +95,24 @@ def _stage_problem(p) -> ImportProblem:
     return ImportProblem("the data after import (nothing was written)", None, str(p), p.kind)
 
 
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _stamp(now: datetime, changelog: Path) -> str:
+    """The import's time (UTC, whole seconds), later than every entry already in the changelog.
+
+    The changelog's key includes the time; a second import of the same figure
+    within the same second would repeat a key, so its time moves on by a second.
+    """
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    if changelog.exists():
+        with changelog.open(encoding="utf-8", newline="") as fh:
+            times = [r["imported_at"] for r in csv.DictReader(fh) if r.get("imported_at")]
+        if times and max(times) >= stamp.strftime(STAMP_FORMAT):
+            stamp = datetime.strptime(max(times), STAMP_FORMAT).replace(tzinfo=UTC) + timedelta(seconds=1)
+    return stamp.strftime(STAMP_FORMAT)
+
+
 def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
     """Write a checked plan into ``data_dir`` atomically; return the names of the files written.
 
@@ -114,7 +132,7 @@ def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now
     if missing:
         raise ImportRejected(missing)
     descriptor = read_descriptor(data_dir)
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = _stamp(now or datetime.now(UTC), data_dir / resource(descriptor, CHANGELOG_RESOURCE)["path"])
     root = Path(tempfile.mkdtemp(prefix=".import-", suffix=".tmp", dir=data_dir.parent))
     try:
         staged = root / data_dir.name
