@@ -173,6 +173,25 @@ def test_dangling_reference_in_printed_derived(data_copy):
     assert p.file == "data/printed_derived.csv" and p.row == 2
 
 
+def test_a_clean_file_is_checked_again_when_a_lookup_it_refers_to_changes(data_copy):
+    """The schema check remembers the files it found clean (``analysis.data.schema``); a file whose bytes are the
+    same is checked again when a lookup its foreign keys read has changed."""
+    assert validate_data(data_copy) == []  # every file clean, and remembered so
+    edit_line(data_copy / "indicators.csv", 2, lambda s: s.replace("arsverk,", "arsverket,", 1))  # the id 'arsverk' is gone
+    unknown = [p for p in validate_data(data_copy) if p.kind == "unknown-id" and p.file == "data/osu_arsverk.csv"]
+    assert unknown and all(p.message == "unknown indicator 'arsverk': not an id in indicators.csv" for p in unknown), unknown
+    rows = (data_copy / "osu_arsverk.csv").read_text(encoding="utf-8").splitlines()
+    assert len(unknown) == sum(1 for line in rows if ",arsverk," in line)
+
+
+def test_a_clean_file_is_checked_again_when_its_schema_changes(data_copy):
+    assert validate_data(data_copy) == []
+    schema = data_copy / "observation.schema.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("maximum: 2100", "maximum: 2016"), encoding="utf-8")
+    late = [p for p in validate_data(data_copy) if p.file == "data/osu_arsverk.csv"]
+    assert late and all(p.kind == "out-of-range" and p.column == "year" for p in late), late
+
+
 def test_loader_refuses_invalid_data(data_copy):
     edit_line(data_copy / "osu_arsverk.csv", 3, lambda s: s.rsplit(",", 1)[0] + ",mye")
     with pytest.raises(DataError) as exc:

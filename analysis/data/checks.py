@@ -21,7 +21,9 @@ indicator or group, so that a declaration cannot be disabled by a typo.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -40,7 +42,13 @@ _REF_KEYS = {"dataset", "indicator", "group"}
 
 def parse_checks(text: str) -> list[dict]:
     """The entries of ``checks.yaml`` (raises ``yaml.YAMLError``)."""
-    return yaml.safe_load(text) or []
+    return copy.deepcopy(_parsed(text)) or []
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str):
+    """``yaml.safe_load`` once per text (every validation and every load of the identities reads the file)."""
+    return yaml.safe_load(text)
 
 
 def identities(entries: list[dict]) -> list[dict]:

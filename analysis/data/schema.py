@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import re
+import threading
 from pathlib import Path
 
 import yaml
@@ -141,24 +143,126 @@ def _inlined(data_dir: Path, descriptor: dict) -> dict:
     return {**descriptor, "resources": resources}
 
 
-def schema_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
-    """Every error Frictionless finds in the package, as problems (a row's errors may repeat)."""
-    from frictionless import Package, system  # imported here: only a validation needs it
+# Keys of work in which Frictionless found nothing: the package's metadata, or one resource with its
+# bytes and those of the resources its foreign keys read. A clean result depends on nothing else, so
+# data that differ from data checked before in one file (a test's copy, the staged folder of an
+# import) have only that file, and the files whose keys point into it, checked again.
+_CLEAN: dict[str, None] = {}
+_CLEAN_MAX = 4096
+_CLEAN_LOCK = threading.Lock()
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _file_digest(data_dir: Path, res: dict) -> str | None:
+    """SHA-256 of a resource's file; None when the result may depend on more than its bytes."""
+    path = res.get("path")
+    if not isinstance(path, str) or not _PLAIN_PATH.fullmatch(path) or ".." in path or not isinstance(res.get("schema"), dict):
+        return None
+    if any(isinstance(res.get(key), str) for key in ("dialect", "profile", "extrapaths")) or "data" in res:
+        return None
+    try:
+        return hashlib.sha256((data_dir / path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _keys(data_dir: Path, inlined: dict) -> tuple[str, dict[str, str | None], dict[str, set[str]]]:
+    """The package's key, each resource's key (None: not to be remembered) and the resources each one reads."""
+    top = {k: v for k, v in inlined.items() if k != "resources"}
+    if not isinstance(inlined.get("resources"), list) or not all(isinstance(r, dict) for r in inlined["resources"]):
+        return _digest(inlined), {}, {}
+    names = [r.get("name") for r in inlined["resources"]]
+    by_name = {r.get("name"): r for r in inlined["resources"]} if len(set(names)) == len(names) else {}
+    files = {name: _file_digest(data_dir, r) for name, r in by_name.items()}
+    keys: dict[str, str | None] = {}
+    reads: dict[str, set[str]] = {}
+    for name, res in by_name.items():
+        keys[name] = None
+        if not isinstance(name, str) or files[name] is None:
+            continue
+        refs = {name}
+        fks = res["schema"].get("foreignKeys") or []
+        for fk in fks if isinstance(fks, list) else [None]:
+            reference = fk.get("reference") if isinstance(fk, dict) else None
+            ref = reference.get("resource") if isinstance(reference, dict) else None
+            refs.add(ref or name if ref is None or isinstance(ref, str) else None)
+        if all(ref is not None and files.get(ref) for ref in refs):
+            keys[name] = _digest(top, sorted((ref, by_name[ref], files[ref]) for ref in refs))
+            reads[name] = refs
+    return _digest(inlined), keys, reads
+
+
+def _remember(key: str | None) -> None:
+    if key is not None:
+        with _CLEAN_LOCK:
+            while len(_CLEAN) >= _CLEAN_MAX:
+                _CLEAN.pop(next(iter(_CLEAN)))
+            _CLEAN[key] = None
+
+
+def _package(inlined: dict, data_dir: Path, package_key: str, keys: dict[str, str | None], reads: dict[str, set[str]]):
+    """The Frictionless package to check, and the resources in it to validate.
+
+    A package whose metadata were clean before holds only the resources to validate and those their
+    foreign keys read (building a package checks the metadata of each of its resources).
+    """
+    from frictionless import Package
+
+    todo = [name for name, key in keys.items() if key not in _CLEAN]
+    if package_key in _CLEAN and keys and all(keys[name] is not None for name in todo):
+        needed = set(todo).union(*(reads[name] for name in todo))
+        subset = {**inlined, "resources": [r for r in inlined["resources"] if r["name"] in needed]}
+        return Package(subset, basepath=str(data_dir)), set(todo)
+    return Package(inlined, basepath=str(data_dir)), None
+
+
+def schema_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
+    """Every error Frictionless finds in the package, as problems (a row's errors may repeat).
+
+    As ``Package.validate``: the metadata first (an error there is the only one), then each resource
+    in order; a resource whose key (``_keys``) was clean before is not read again.
+    """
+    from frictionless import Checklist, FrictionlessException, system  # imported here: only a validation needs it
+
+    data_dir = Path(data_dir)
+    inlined = _inlined(data_dir, descriptor)
+    package_key, keys, reads = _keys(data_dir, inlined)
+    if package_key in _CLEAN and keys and all(k in _CLEAN for k in keys.values()):
+        return []
     problems: list[Problem] = []
+    tasks, errors = [], []
     with system.use_context(trusted=False):
-        package = Package(_inlined(Path(data_dir), descriptor), basepath=str(data_dir))
-        report = package.validate()
+        package, todo = _package(inlined, data_dir, package_key, keys, reads)
+        try:
+            if todo is None:
+                package.to_descriptor(validate=True)
+        except FrictionlessException as exc:
+            errors = exc.to_errors()
+        else:
+            _remember(package_key)
+            for res in package.resources:
+                key = keys.get(res.name)
+                if todo is not None and res.name not in todo or key is not None and key in _CLEAN:
+                    continue
+                report = res.validate(checklist=Checklist())
+                tasks += report.tasks
+                errors += report.errors
+                if not report.errors and not any(task.errors for task in report.tasks):
+                    _remember(key)
     by_name = {r["name"]: r for r in descriptor["resources"]}
     for res in package.resources:
         if res.name in by_name:
             by_name[res.name]["_field_names"] = res.schema.field_names if res.schema else []
-    for task in report.tasks:
+    for task in tasks:
         res = by_name.get(task.name, {"name": task.name, "path": task.name})
         for err in task.errors:
-            problems.append(_translate(Path(data_dir), res, err))
-    for err in report.errors:
-        problems.append(Problem(display(Path(data_dir), DESCRIPTOR), None, None, err.message, err.type))
+            problems.append(_translate(data_dir, res, err))
+    for err in errors:
+        problems.append(Problem(display(data_dir, DESCRIPTOR), None, None, err.message, err.type))
     for r in by_name.values():
         r.pop("_field_names", None)
     return problems

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -27,8 +29,25 @@ from analysis.data.provenance_checks import provenance_problems
 __all__ = ["semantic_problems"]
 
 
+_READ: dict[str, pl.DataFrame] = {}
+_READ_MAX = 256
+_READ_LOCK = threading.Lock()
+
+
 def _read_strings(path: Path) -> pl.DataFrame:
-    return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    """The file as strings; read once per content (the lookups and unchanged files of every data copy, in a test or an import)."""
+    try:
+        key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return pl.read_csv(path, infer_schema=False, encoding="utf8")  # as before: polars says what is wrong
+    frame = _READ.get(key)
+    if frame is None:
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+        with _READ_LOCK:
+            while len(_READ) >= _READ_MAX:
+                _READ.pop(next(iter(_READ)))
+            _READ[key] = frame
+    return frame
 
 
 def _range_problems(file: str, row: int, r: dict, unit: dict) -> list[Problem]:
