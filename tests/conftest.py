@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import DATA_DIR
+from helpers import kernels_per_worker
 
 
 @pytest.fixture
@@ -41,7 +42,8 @@ def b19():
 
 
 class _SharedKernels:
-    """Two warm kernels (``analysis.build.kernels.KernelPool``) for every test that runs chapters, started at first use."""
+    """Warm kernels (``analysis.build.kernels.KernelPool``, ``helpers.kernels_per_worker``) for every test that runs
+    chapters, started at first use."""
 
     def __init__(self) -> None:
         self.pool = None
@@ -50,7 +52,7 @@ class _SharedKernels:
         if self.pool is None:
             from analysis.build.kernels import KernelPool
 
-            self.pool = KernelPool(2)
+            self.pool = KernelPool(kernels_per_worker())
         return self.pool
 
     def submit(self, job):
@@ -84,6 +86,31 @@ def kernel_pool():
     yield shared
     run.shared_pool = None
     shared.shutdown()
+
+
+# --------------------------------------------------------------------------- the longest files first
+# pytest-xdist (``--dist loadfile``) hands out whole files in collection order (``--no-loadscope-reorder``:
+# not by their number of tests, which put the longest file last). The files that take longest (they run
+# every chapter, drive a browser or import many workbooks) start first, the rest follow in their usual
+# order, so that no worker is left with a long file while the other one idles (longest processing time
+# first). Update the list from the table printed after a run; an unlisted file only balances less well.
+
+LONGEST_FIRST = (
+    "tests/test_dependencies.py",
+    "tests/test_hostile.py",
+    "tests/test_browser.py",
+    "tests/test_build.py",
+    "tests/test_excel.py",
+    "tests/test_year.py",
+    "tests/test_book_config.py",
+    "tests/test_new_year.py",
+    "tests/test_intake.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {area: i for i, area in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: a file's tests keep their order
 
 
 # --------------------------------------------------------------------------- time per test area

@@ -1,6 +1,7 @@
 """Small helpers for tests."""
 
 import hashlib
+import os
 from pathlib import Path
 
 
@@ -32,3 +33,14 @@ def tree_hash(folder: Path) -> str:
             h.update(str(p.relative_to(folder)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def kernels_per_worker() -> int:
+    """Warm kernels for one test process: the cores shared among pytest-xdist's workers, at least one.
+
+    With a worker per core, each worker's chapters run on one kernel while the other workers use the other
+    cores; more kernels would only start (and import the libraries) more often and share the same cores.
+    """
+    from analysis.build.run import cores
+
+    return max(1, cores() // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
 import json
 import os
@@ -36,6 +37,8 @@ from analysis.build import keys, run, state
 from analysis.build.kernels import KernelPool
 from analysis.data import package as analysis_data
 from analysis.data.package import read_descriptor
+from analysis.data.validate import cached_problems
+from helpers import kernels_per_worker
 
 ROOT = config.PROJ_ROOT
 NAMES = list(config.NOTEBOOKS)
@@ -89,9 +92,15 @@ def change_one_value(path: Path) -> None:
 
 def _same_facts(data: Path) -> dict[str, dict[tuple[str, str], object]]:
     """Dataset -> {(indicator, group): the years ("all" or a list)} that ``checks.yaml`` declares one fact with another dataset."""
+    return _same_facts_in((data / config.CHECKS_FILE).read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def _same_facts_in(text: str) -> dict[str, dict[tuple[str, str], object]]:
+    """``_same_facts`` of one text of ``checks.yaml`` (parsed once: every changed file asks)."""
     import yaml
 
-    checks = yaml.safe_load((data / config.CHECKS_FILE).read_text(encoding="utf-8")) or []
+    checks = yaml.safe_load(text) or []
     entries = checks if isinstance(checks, list) else checks.get("checks", [])
     bound: dict[str, dict[tuple[str, str], object]] = {}
     for entry in entries:
@@ -183,6 +192,9 @@ def opened_by(name: str, tmp: Path) -> set[str]:
                 _note(source)
             return read_csv(source, *args, **kwargs)
 
+        # validated here, unwatched: else the first chapter validates it (a fresh checkout has no stamp of
+        # passed data), whose parse of the descriptor would hide the chapter's own read of it
+        assert cached_problems(data) == []
         analysis_data._parse_yaml.cache_clear()  # a cached parse would hide the descriptor's read
         try:
             with pytest.MonkeyPatch.context() as mp:
@@ -212,7 +224,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PYTHONPATH", os.pathsep.join([str(src), *filter(None, [os.environ.get("PYTHONPATH")])]))
         mp.setattr(keys, "package_hash", lambda: "pinned")  # the analysis source may be edited while the test runs
-        with KernelPool(run.cores()) as pool:  # its kernels import the snapshot (PYTHONPATH); every run here uses them
+        with KernelPool(kernels_per_worker()) as pool:  # its kernels import the snapshot (PYTHONPATH); every run here uses them
             p["pool"] = pool
             run.run_notebooks(
                 NAMES, year=YEAR, notebooks_dir=p["notebooks"], book_dir=p["book"], state_dir=p["state"], data_dir=p["data"], pool=pool
