@@ -1,6 +1,8 @@
 """Shared fixtures: a private copy of data/ that a test may break, the books of three years, a warm kernel pool."""
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,37 @@ def kernel_pool():
     yield shared
     run.shared_pool = None
     shared.shutdown()
+
+
+# --------------------------------------------------------------------------- chart PNGs drawn once per session
+# ``analysis.present.png`` keeps each chart PNG vl-convert draws, by the SHA-256 of everything it depends on. The
+# session gives every process (the workers, their kernels, nbval's kernels, the CLI) one fresh folder, made before the
+# workers start and removed at the end: each distinct chart is drawn once per session, on this machine, and never
+# taken from an earlier session. A test of the drawing itself unsets the variable (test_book_config, test_png).
+
+_CHARTS_BEFORE: list = []
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: the controller's folder is in its environment
+    from analysis.present.png import CHARTS_ENV
+
+    _CHARTS_BEFORE.append(os.environ.get(CHARTS_ENV))
+    os.environ[CHARTS_ENV] = tempfile.mkdtemp(prefix="va-test-charts-")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "workerinput") or not _CHARTS_BEFORE:
+        return
+    from analysis.present.png import CHARTS_ENV
+
+    shutil.rmtree(os.environ[CHARTS_ENV], ignore_errors=True)
+    before = _CHARTS_BEFORE.pop()
+    if before is None:
+        os.environ.pop(CHARTS_ENV, None)
+    else:
+        os.environ[CHARTS_ENV] = before
 
 
 # --------------------------------------------------------------------------- the longest files first

@@ -26,6 +26,7 @@ import analysis as va
 from analysis.build import notebook, render
 from analysis.config import APPENDICES, BOOK_DIR, CHAPTERS, NOTEBOOKS, PROJ_ROOT
 from analysis.present import fonts, tables
+from analysis.present.png import CHARTS_ENV
 
 ROOT = PROJ_ROOT
 
@@ -86,7 +87,8 @@ def test_chart_png_is_the_same_without_system_fonts(tmp_path):
         "print(hashlib.sha256(c.png).hexdigest())\n",
         encoding="utf-8",
     )
-    normal = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.strip()
+    env = {k: v for k, v in os.environ.items() if k != CHARTS_ENV}  # drawn each time, never a PNG kept by the session
+    normal = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, env=env).stdout.strip()
     empty = tmp_path / "nofonts"
     empty.mkdir()
     fonts_dir = Path("/usr/share/fonts")
@@ -94,7 +96,7 @@ def test_chart_png_is_the_same_without_system_fonts(tmp_path):
         hidden = normal  # nothing to hide: this machine has no system fonts at all
     else:
         cmd = f"mount --bind {empty} {fonts_dir} && exec {sys.executable} {script}"
-        proc = subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True, text=True)
+        proc = subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True, text=True, env=env)
         if proc.returncode != 0 and "mount" in proc.stderr:
             pytest.skip(f"cannot hide /usr/share/fonts here: {proc.stderr.strip()}")
         assert proc.returncode == 0, proc.stderr

@@ -275,6 +275,22 @@ def test_both_engines_write_the_same_bytes(project):
     assert _snapshot(project["book"]) == pooled
 
 
+def _printed(book: Path, name: str) -> str:
+    cells = json.loads((book / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    return "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])).strip()
+
+
+def test_each_engine_tells_the_chapter_where_to_keep_its_charts(project, monkeypatch, tmp_path):
+    from analysis.present.png import CHARTS_ENV
+
+    monkeypatch.delenv(CHARTS_ENV, raising=False)
+    _run(project, names=("tiny_charts",))  # the warm kernels: the state folder's charts/
+    assert _printed(project["book"], "tiny_charts") == str((project["state"] / "charts").resolve())
+    monkeypatch.setenv(CHARTS_ENV, str(tmp_path / "elsewhere"))
+    _run(project, names=("tiny_charts",), force=True, pool=None, engine="processes", jobs=1)  # the folder the variable names
+    assert _printed(project["book"], "tiny_charts") == str((tmp_path / "elsewhere").resolve())
+
+
 def test_clean_notebook_strips_papermill_timing():
     nb = {
         "metadata": {"papermill": {"duration": 1.2, "start_time": "2026-01-01T00:00:00", "input_path": "/x", "parameters": {"year": 2018}}},

@@ -22,7 +22,7 @@ from typing import Protocol
 from analysis.build.errors import ChapterFailure, describe_failure
 from analysis.build.notebook import clean_file
 
-__all__ = ["Job", "Outcome", "Engine", "CELL_TIMEOUT", "READS_SUFFIX", "finish", "write_log"]
+__all__ = ["Job", "Outcome", "Engine", "CELL_TIMEOUT", "READS_SUFFIX", "chapter_env", "finish", "write_log"]
 
 CELL_TIMEOUT = 600
 """Seconds a chapter cell may run before papermill stops it (a hung chapter must not hang CI)."""
@@ -38,6 +38,8 @@ class Job:
     cwd: Path
     log: Path
     params: dict
+    charts: Path | None = None
+    """Where the chapter keeps its chart PNGs (``present.png.CHARTS_ENV``); None: every chart is drawn."""
 
     @property
     def reads(self) -> Path:
@@ -58,6 +60,14 @@ class Engine(Protocol):
     def stop(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+def chapter_env(job: Job) -> dict[str, str | None]:
+    """The environment variables a chapter runs with (None: unset): where it records its reads and keeps its charts."""
+    from analysis.data.reads import READS_ENV
+    from analysis.present.png import CHARTS_ENV
+
+    return {READS_ENV: str(job.reads), CHARTS_ENV: None if job.charts is None else str(job.charts)}
 
 
 def write_log(log: Path, exc: BaseException) -> None:

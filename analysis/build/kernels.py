@@ -11,8 +11,8 @@ papermill's command line writes.
 Before each chapter the kernel is made fresh (``_prologue``, run silently so
 that it uses no execution count): its working folder is the book folder, the
 data layer's read record is emptied and pointed at the chapter's own file
-(``READS_ENV``), every ``functools`` cache in the ``analysis`` package is
-cleared (no chapter sees data another one cached, and every read is recorded
+(``READS_ENV``), the chart PNGs are kept where the job says (``CHARTS_ENV``),
+every ``functools`` cache in the ``analysis`` package is cleared (no chapter sees data another one cached, and every read is recorded
 again), the warning filters and registries are those after the warm-up, and
 IPython's ``reset(new_session=True)`` empties the namespace and starts the
 execution count at 1 again.
@@ -35,7 +35,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from analysis.build.errors import ChapterFailure
-from analysis.build.job import CELL_TIMEOUT, Job, Outcome, finish, write_log
+from analysis.build.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish, write_log
 
 __all__ = ["KernelPool", "WARM_CODE"]
 
@@ -55,7 +55,11 @@ del _s, _t, _w, _m
 _PROLOGUE = """
 import importlib as _i, os as _o, sys as _s, warnings as _w
 _o.chdir({cwd!r})
-_o.environ[{env!r}] = {reads!r}
+for _k, _v in {env!r}.items():
+    if _v is None:
+        _o.environ.pop(_k, None)
+    else:
+        _o.environ[_k] = _v
 for _n, _mod in list(_s.modules.items()):
     if _n == "analysis" or _n.startswith("analysis."):
         for _v in list(vars(_mod).values()):
@@ -75,7 +79,7 @@ get_ipython().reset(new_session=True)
 def _prologue(job: Job) -> str:
     from analysis.data import reads
 
-    return _PROLOGUE.format(cwd=str(job.cwd), env=reads.READS_ENV, reads=str(job.reads), reads_module=reads.clear_reads.__module__)
+    return _PROLOGUE.format(cwd=str(job.cwd), env=chapter_env(job), reads_module=reads.clear_reads.__module__)
 
 
 class _ChapterLog(logging.Handler):

@@ -17,7 +17,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from analysis.build.job import CELL_TIMEOUT, Job, Outcome, finish
+from analysis.build.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish
 
 __all__ = ["ProcessEngine", "papermill_command"]
 
@@ -69,11 +69,10 @@ class ProcessEngine:
 
     def _execute(self, job: Job) -> Outcome:
         """Run one notebook with papermill in a subprocess (its output goes to the job's log); never raises."""
-        from analysis.data.reads import READS_ENV
-
         start = time.perf_counter()
         job.reads.unlink(missing_ok=True)
-        env = {**os.environ, READS_ENV: str(job.reads)}  # papermill's kernel inherits it: the data layer records there
+        env = {k: v for k, v in os.environ.items() if k not in chapter_env(job)}
+        env.update({k: v for k, v in chapter_env(job).items() if v is not None})  # papermill's kernel inherits them
         try:
             code = self._run(papermill_command(job), job.log, job.log.parent, env)
         except OSError as exc:

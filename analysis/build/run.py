@@ -17,6 +17,9 @@
 * **warm**: by default the chapters run on a ``kernels.KernelPool`` (one live
   kernel per job slot, each chapter in a fresh namespace); ``engine="processes"``
   runs each chapter in its own papermill process, as before the pool.
+* **drawn once**: the chapters keep the chart PNGs they draw in
+  ``.build/charts/`` (``chart_folder``, ``present.png``), so a chapter run
+  again draws only the charts whose spec changed.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from analysis.build.job import Engine, Job, Outcome
 from analysis.build.keys import file_sha, parameters_for, read_record
 from analysis.build.state import plan, read_state, write_state
 
-__all__ = ["RunResult", "Event", "run_notebooks", "cores", "ENGINES"]
+__all__ = ["RunResult", "Event", "run_notebooks", "cores", "chart_folder", "ENGINES"]
 
 Event = Callable[[str, str, float | None], None]
 """Progress callback: ``(chapter, status, seconds)``; status is one of
@@ -64,6 +67,14 @@ def cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def chart_folder(state_dir: Path) -> Path:
+    """Where the chapters keep the chart PNGs they draw (``present.png``): the folder ``CHARTS_ENV`` names, else ``charts/`` in the
+    state folder (``.build/charts/``; ``make clean`` removes it)."""
+    from analysis.present.png import CHARTS_ENV
+
+    return Path(os.environ.get(CHARTS_ENV) or Path(state_dir) / "charts").resolve()
 
 
 def _move_into(src: Path, dst: Path) -> None:
@@ -197,7 +208,8 @@ def run_notebooks(
     try:
         with tempfile.TemporaryDirectory(prefix="run-", dir=state_dir) as tmp:
             src, out = Path(notebooks_dir).resolve(), Path(tmp).resolve()
-            job_list = [Job(n, src / f"{n}.ipynb", out / f"{n}.ipynb", book_dir.resolve(), out / f"{n}.log", params) for n in todo]
+            charts = chart_folder(state_dir)
+            job_list = [Job(n, src / f"{n}.ipynb", out / f"{n}.ipynb", book_dir.resolve(), out / f"{n}.log", params, charts) for n in todo]
             for job in job_list:
                 on_event(job.name, "queued", None)
             by_name = {j.name: j for j in job_list}

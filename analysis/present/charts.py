@@ -2,8 +2,8 @@
 
 Every builder takes the chapter ``Book`` first and returns a ``ChartOutput``:
 the Vega-Lite spec (drawn in the HTML book by the vega-embed bundle the book
-ships), a static PNG for the PDF (drawn here by vl-convert with the Norwegian
-number locale) and alt text that states the figures in words, generated from
+ships), a static PNG for the PDF (drawn by vl-convert with the Norwegian
+number locale, ``present.png``) and alt text that states the figures in words, generated from
 the same data. Colours are colour-blind safe and reach 4.5:1 against white;
 series are told apart by shape too, never by colour alone.
 
@@ -18,13 +18,13 @@ from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
-import vl_convert as vlc
 
 from analysis.calc import metrics
 from analysis.data.book import Book, resolve_series
 from analysis.present import fonts
 from analysis.present.fmt import NBSP, d3_locale, fmt_cell, fmt_number, fmt_year_span
 from analysis.present.outputs import ChartOutput, csv_text
+from analysis.present.png import vegalite_png
 from analysis.present.tables import COMPARATORS
 
 __all__ = ["PALETTE", "enable_theme", "alt_text", "chart_output", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
@@ -97,7 +97,7 @@ def chart_output(
     fonts.register_for_charts()
     spec = chart.to_dict()
     spec["description"] = alt
-    png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, format_locale=d3_locale())
+    png = vegalite_png(spec, PNG_SCALE, d3_locale())  # drawn by vl-convert, or kept from an earlier run of the build
     return ChartOutput(id=id, spec=spec, png=png, alt=alt, csv=csv_text(header, rows, source))
 
 
