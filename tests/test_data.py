@@ -2,6 +2,7 @@
 gets its own clear error naming file, row and column, without touching data/."""
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,23 @@ def test_a_clean_file_is_checked_again_when_its_schema_changes(data_copy):
     schema.write_text(schema.read_text(encoding="utf-8").replace("maximum: 2100", "maximum: 2016"), encoding="utf-8")
     late = [p for p in validate_data(data_copy) if p.file == "data/osu_arsverk.csv"]
     assert late and all(p.kind == "out-of-range" and p.column == "year" for p in late), late
+
+
+def test_each_reader_of_the_descriptor_gets_its_own_copy(data_copy):
+    read_descriptor(data_copy)["resources"].clear()
+    assert read_descriptor(data_copy)["resources"]
+
+
+def test_a_descriptor_changed_within_one_tick_of_the_clock_is_read_again(data_copy):
+    """The parse is kept by the file's content, not by its size and time (an edit of equal length within the
+    file system's clock tick, or a copy that keeps the time, would otherwise read as the old descriptor)."""
+    path = data_copy / "datapackage.yaml"
+    assert read_descriptor(data_copy)["title"].startswith("Virksomhetsanalyse for")
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Virksomhetsanalyse for", "Virksomhetsanalyse fra", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert read_descriptor(data_copy)["title"].startswith("Virksomhetsanalyse fra")
 
 
 def test_loader_refuses_invalid_data(data_copy):

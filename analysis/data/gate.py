@@ -21,6 +21,7 @@ import io
 from pathlib import Path
 
 from analysis.calc.numbers import integer_problem, number_problem
+from analysis.data.package import load_yaml
 from analysis.data.problems import Problem, display
 
 __all__ = ["file_problems"]
@@ -33,7 +34,7 @@ def _schema(data_dir: Path, res: dict, cache: dict) -> dict | None:
             import yaml
 
             try:
-                cache[schema] = yaml.safe_load((data_dir / schema).read_text(encoding="utf-8"))
+                cache[schema] = load_yaml(data_dir / schema)[0]
             except (OSError, UnicodeDecodeError, yaml.YAMLError):
                 cache[schema] = None
         return cache[schema]

@@ -8,8 +8,9 @@ bytes), the key of a validation that passed and of the build's state.
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import pickle
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from analysis.config import DATA_DIR, DESCRIPTOR
 from analysis.data.problems import DataError, Problem, display
 from analysis.data.reads import record_read
 
-__all__ = ["OBSERVATION_SCHEMA", "OBS_COLUMNS", "read_descriptor", "observation_names", "resource", "fingerprint"]
+__all__ = ["OBSERVATION_SCHEMA", "OBS_COLUMNS", "load_yaml", "read_descriptor", "observation_names", "resource", "fingerprint"]
 
 OBSERVATION_SCHEMA = "observation.schema.yaml"
 OBS_COLUMNS = ("year", "indicator", "group", "value")
@@ -32,20 +33,36 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
     path = Path(data_dir) / DESCRIPTOR
     if not path.exists():
         raise DataError([Problem(display(Path(data_dir), DESCRIPTOR), None, None, "file not found", "missing-file")])
-    st = path.stat()
     try:
-        parsed, sha = _parse_yaml(str(path.resolve()), st.st_size, st.st_mtime_ns)
+        parsed, sha = load_yaml(path)
     except yaml.YAMLError as exc:
         raise DataError([Problem(display(Path(data_dir), DESCRIPTOR), None, None, f"not valid YAML: {exc}", "descriptor")]) from exc
     record_read("datapackage", path, sha)
-    return copy.deepcopy(parsed)
+    return parsed
 
 
-@lru_cache(maxsize=16)
-def _parse_yaml(path: str, size: int, mtime_ns: int) -> tuple[dict, str]:
-    """Parse a YAML file once per file state (the descriptor is read by every loader); also the SHA-256 of the bytes parsed."""
+_PARSED: dict[str, bytes] = {}
+_PARSED_MAX = 64
+_PARSED_LOCK = threading.Lock()
+
+
+def load_yaml(path: Path) -> tuple[object, str]:
+    """A YAML file parsed by the C loader, and the SHA-256 of its bytes (raises ``OSError``, ``UnicodeDecodeError``, ``yaml.YAMLError``).
+
+    The file is read every time (a read the build can see); it is parsed once per content, and every caller gets
+    its own copy (unpickled: a tenth of the cost of ``copy.deepcopy``), so the descriptor of each copy of ``data/``
+    (a test's, an import's staged folder) is parsed once, not by every loader.
+    """
     data = Path(path).read_bytes()
-    return yaml.load(data.decode("utf-8"), Loader=YAML_LOADER), hashlib.sha256(data).hexdigest()  # noqa: S506 - a safe loader
+    sha = hashlib.sha256(data).hexdigest()
+    blob = _PARSED.get(sha)
+    if blob is None:
+        blob = pickle.dumps(yaml.load(data.decode("utf-8"), Loader=YAML_LOADER), protocol=pickle.HIGHEST_PROTOCOL)  # noqa: S506 - a safe loader
+        with _PARSED_LOCK:
+            while len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[sha] = blob
+    return pickle.loads(blob), sha  # noqa: S301 - our own bytes, pickled above
 
 
 def observation_names(descriptor: dict) -> list[str]:

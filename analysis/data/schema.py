@@ -9,18 +9,15 @@ with the literal to write instead.
 
 from __future__ import annotations
 
-import copy
 import csv
 import hashlib
 import re
 import threading
 from pathlib import Path
 
-import yaml
-
 from analysis.calc.numbers import norwegian_number
 from analysis.config import DESCRIPTOR
-from analysis.data.package import OBS_COLUMNS, YAML_LOADER
+from analysis.data.package import OBS_COLUMNS, load_yaml
 from analysis.data.problems import Problem, display
 
 __all__ = ["schema_problems"]
@@ -129,16 +126,15 @@ def _inlined(data_dir: Path, descriptor: dict) -> dict:
     Frictionless would parse the shared observation schema again for every
     resource with the pure-Python loader: about a third of a validation.
     """
-    schemas: dict[str, dict] = {}
+    files: dict[str, bool] = {}
     resources = []
     for res in descriptor["resources"]:
         schema = res.get("schema")
         if isinstance(schema, str):
-            path = data_dir / schema
-            if schema not in schemas and path.is_file():
-                schemas[schema] = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
-            if schema in schemas:
-                res = {**res, "schema": copy.deepcopy(schemas[schema])}
+            if schema not in files:
+                files[schema] = (data_dir / schema).is_file()
+            if files[schema]:
+                res = {**res, "schema": load_yaml(data_dir / schema)[0]}  # each resource its own copy: Frictionless may change it
         resources.append(res)
     return {**descriptor, "resources": resources}
 
