@@ -15,6 +15,7 @@ Read from the source with ``ast`` (nothing is imported): every ``import`` and
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,14 @@ def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
 
 def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
     """(imported module, names taken from it, line) for every import of ``analysis`` code."""
-    known = _modules()
+    return list(_imports_in(module, path, path.read_text(encoding="utf-8"), frozenset(_modules())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_in(module: str, path: Path, text: str, known: frozenset[str]) -> tuple[tuple[str, list[str], int], ...]:
+    """``_imports`` of one text of the module (parsed once: every rule reads every module)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             found += [(a.name, [], node.lineno) for a in node.names if a.name.split(".")[0] == "analysis"]
         elif isinstance(node, ast.ImportFrom):
@@ -73,7 +79,7 @@ def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
             rest = [n for n in names if n not in subs]
             if rest:
                 found.append((target, rest, node.lineno))
-    return found
+    return tuple(found)
 
 
 def _layer(module: str) -> str | None:

@@ -258,7 +258,7 @@ def test_a_chapter_that_kills_its_kernel_fails_alone(project):
     _notebook(project["notebooks"] / "killer.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     from analysis.build.kernels import KernelPool
 
-    with KernelPool(1) as one:
+    with KernelPool(1, warm="import os") as one:  # the chapters here import nothing of the book's: no need to warm two kernels with it
         with pytest.raises(errors.ChapterRunError) as info:
             _run(project, names=("killer", "tiny_a", "tiny_b"), pool=one)
         (failure,) = info.value.failures

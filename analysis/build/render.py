@@ -8,6 +8,7 @@ chart JavaScript (``write_vega_bundle``) and the typeface (``fonts``).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -108,15 +109,21 @@ def write_year_profile(year: int, root: Path = config.PROJ_ROOT) -> Path:
     return path
 
 
+@functools.cache
+def _vega_bundle() -> bytes:
+    """The bundle's bytes, made once per process (vl-convert takes 0,15 s to assemble it)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().encode("utf-8")
+
+
 def write_vega_bundle(book_dir: Path = config.BOOK_DIR) -> Path:
     """Write ``vl_convert.javascript_bundle()`` (vega, vega-lite, vega-embed; ~0.9 MB) to ``book/assets/``.
 
     Written only when missing or different, so repeated renders leave it alone.
     """
-    import vl_convert
-
     path = Path(book_dir) / VEGA_BUNDLE
-    data = vl_convert.javascript_bundle().encode("utf-8")
+    data = _vega_bundle()
     if not path.exists() or path.read_bytes() != data:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
