@@ -306,11 +306,13 @@ def test_preview_pages_carry_no_quarto_syntax(tmp_path):
     pages = build_preview(config.BOOK_DIR, tmp_path, PAGES)
     assert [p.name for p in pages] == PAGES
     assert (tmp_path / "assets" / "vega-bundle.js").stat().st_size > 100_000
+    assert {p.charts > 0 for p in pages} == {True, False}  # pages of both kinds
     for p in pages:
         text = p.path.read_text(encoding="utf-8")
         assert text.startswith("<!DOCTYPE html>") and '<html lang="nb">' in text, p.name
         assert re.search(r"<title>[^<]+</title>", text) and text.count("<main>") == 1, p.name
         assert re.search(r'<main>\s*<h1 id="sec-[a-z0-9-]+">', text), f"{p.name}: the page must open with the chapter's <h1>"
+        assert ('<script src="assets/vega-bundle.js">' in text) == (p.charts > 0), f"{p.name}: the bundle is for pages with charts"
         body = re.sub(r"<script\b.*?</script>", "", text, flags=re.DOTALL)
         leftovers = re.findall(
             r"(?:^|>)\s*:::|\{#(?:sec|fig|tbl)-[\w-]+\}|\?@[\w-]+|(?<![\w/])@(?:sec|fig|tbl)-[\w-]+", body, flags=re.MULTILINE

@@ -316,7 +316,8 @@ class _Renderer:
 # --------------------------------------------------------------------------- pages
 
 
-def _page_html(title: str, body: str) -> str:
+def _page_html(title: str, body: str, charts: bool = False) -> str:
+    """A whole page; the Vega bundle (0,9 MB of JavaScript) is loaded only by a page with ``charts``."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
@@ -325,8 +326,8 @@ def _page_html(title: str, body: str) -> str:
         '<link rel="icon" href="data:,">\n'
         f"<style>{STYLE}</style>\n"
         f'<link rel="stylesheet" href="{fonts.CSS_FILE.as_posix()}">\n'
-        f'<script src="{VEGA_BUNDLE}"></script>\n'
-        "</head>\n<body>\n<main>\n"
+        + (f'<script src="{VEGA_BUNDLE}"></script>\n' if charts else "")
+        + "</head>\n<body>\n<main>\n"
         f"{body}\n"
         "</main>\n</body>\n</html>\n"
     )
@@ -383,17 +384,10 @@ def build_preview(book_dir: Path = config.BOOK_DIR, out_dir: Path | None = None,
     for name, parts in loaded:
         title, body = _render_page(name, parts, labels)
         path = out_dir / f"{name}.html"
-        path.write_text(_page_html(title, body), encoding="utf-8")
         html_parts = [t for k, t, _ in parts if k == "html"]
-        pages.append(
-            PreviewPage(
-                name=name,
-                title=title,
-                path=path,
-                charts=sum(t.count('class="va-chart"') for t in html_parts),
-                tables=sum(t.count("<table") for t in html_parts),
-            )
-        )
+        charts = sum(t.count('class="va-chart"') for t in html_parts)
+        path.write_text(_page_html(title, body, charts=charts > 0), encoding="utf-8")
+        pages.append(PreviewPage(name=name, title=title, path=path, charts=charts, tables=sum(t.count("<table") for t in html_parts)))
     links = "\n".join(f'<li><a href="{p.name}.html">{html.escape(p.title.rsplit(" – ", 1)[0])}</a></li>' for p in pages)
     (out_dir / "index.html").write_text(_page_html(BOOK_TITLE, f"<h1>{BOOK_TITLE}</h1>\n<ul>\n{links}\n</ul>"), encoding="utf-8")
     return pages
