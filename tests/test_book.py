@@ -44,3 +44,15 @@ def test_fmt_text_figure_and_this_year(b18, b17):
     assert fmt_text_figure(b18.text_figure("utlyste_stillinger_2018")) == f"2{NBSP}280"  # a count stays bare
     assert text_figure_this_year(b18, "utlyste_stillinger_2018") is not None
     assert text_figure_this_year(b17, "utlyste_stillinger_2018") is None
+
+
+def test_a_series_is_the_rows_of_its_file_and_the_callers_own(b18):
+    import polars as pl
+
+    rows = pl.read_csv(b18.data_dir / "osu_arsverk.csv").filter((pl.col("indicator") == "arsverk") & (pl.col("group") == "digit"))
+    expected = dict(zip(rows["year"].to_list(), rows["value"].to_list(), strict=True))
+    got = b18.series("osu_arsverk", "arsverk", "digit")
+    assert got == expected and list(got) == list(expected)  # every year, in the file's order
+    got.clear()
+    assert b18.series("osu_arsverk", "arsverk", "digit") == expected  # a caller's change stays with the caller
+    assert b18.series("osu_arsverk", "arsverk", "no-such-group") == {}

@@ -163,9 +163,21 @@ class Book:
         return self._cache[key]
 
     def series(self, dataset: str, indicator: str, group: str) -> dict[int, float]:
-        """``{year: value}`` of one indicator for one group, up to the reporting year."""
-        df = self.obs(dataset).filter((pl.col("indicator") == indicator) & (pl.col("group") == group))
-        return dict(zip(df["year"].to_list(), df["value"].to_list(), strict=True))
+        """``{year: value}`` of one indicator for one group, up to the reporting year (the years in the file's order)."""
+        return dict(self._series_index(dataset).get((indicator, group), {}))  # the caller's own dict
+
+    def _series_index(self, dataset: str) -> dict[tuple[str, str], dict[int, float]]:
+        """Every series of a dataset, made in one pass (a chapter asks for about a thousand; filtering for each cost a third of its run)."""
+        key = ("series", dataset)
+        if key not in self._cache:
+            df = self.obs(dataset)
+            index: dict[tuple[str, str], dict[int, float]] = {}
+            for indicator, group, year, value in zip(
+                df["indicator"].to_list(), df["group"].to_list(), df["year"].to_list(), df["value"].to_list(), strict=True
+            ):
+                index.setdefault((indicator, group), {})[year] = value
+            self._cache[key] = index
+        return self._cache[key]
 
     def value(self, dataset: str, indicator: str, group: str, year: int | None = None) -> float | None:
         """One figure, or ``None`` when it is not (yet) available."""
