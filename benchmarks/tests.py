@@ -61,6 +61,8 @@ def main() -> int:
             f"reference loop {loop:.2f} s; {summary}",
             flush=True,
         )
+        areas = proc.stdout.split("time per test area", 1)[-1].splitlines()[1:4]
+        print("       largest: " + "; ".join(" ".join(a.split()) for a in areas if a.strip()), flush=True)
         if proc.returncode != 0:
             print(proc.stdout[-3000:], file=sys.stderr)
             return proc.returncode
