@@ -71,8 +71,9 @@ class ProcessEngine:
         """Run one notebook with papermill in a subprocess (its output goes to the job's log); never raises."""
         start = time.perf_counter()
         job.reads.unlink(missing_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in chapter_env(job)}
-        env.update({k: v for k, v in chapter_env(job).items() if v is not None})  # papermill's kernel inherits them
+        own = chapter_env(job)
+        env = {k: v for k, v in os.environ.items() if k not in own}
+        env.update({k: v for k, v in own.items() if v is not None})  # papermill's kernel inherits them
         try:
             code = self._run(papermill_command(job), job.log, job.log.parent, env)
         except OSError as exc:
