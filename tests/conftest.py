@@ -43,6 +43,16 @@ def b19():
     return va.setup(2019)
 
 
+@pytest.fixture
+def server():
+    """The local stand-in for SSB's API (``tests/kostra_server.py``), closed after the test."""
+    from kostra_server import Server
+
+    s = Server()
+    yield s
+    s.close()
+
+
 class _SharedKernels:
     """Warm kernels (``analysis.build.kernels.KernelPool``, ``helpers.kernels_per_worker``) for every test that runs
     chapters, started at first use."""

@@ -18,6 +18,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "kostra"
 
+# the dataset and the indicators of data/kostra_mapping.csv the fixtures answer for
+DS = "adm_tjenesteprofil"
+ADMIN = "brutto_driftsutgifter_administrasjon_per_innbygger"
+LOKALER = "brutto_driftsutgifter_administrasjonslokaler_per_innbygger"
+POLITISK = "brutto_driftsutgifter_politisk_styring_per_innbygger"
+KONTROLL = "brutto_driftsutgifter_kontroll_revisjon_per_innbygger"
+EIENDOM = "brutto_driftsutgifter_forvaltning_eiendom_per_innbygger"
+
 
 @dataclass
 class Answer:

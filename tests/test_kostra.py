@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from kostra_server import FIX, Answer, Server, closed_port, fixture
+from kostra_server import ADMIN, DS, EIENDOM, FIX, KONTROLL, LOKALER, POLITISK, Answer, Server, closed_port, fixture
 
 from analysis.intake.kostra import DEFAULT_MAPPING_DIR, KostraError, RateLimiter, SsbUnreachable, fetch_year, from_file, load_mapping
 from analysis.intake.kostra.jsonstat import loads, parse_dataset
@@ -26,22 +26,9 @@ from analysis.intake.kostra.records import literal
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-ADMIN = "brutto_driftsutgifter_administrasjon_per_innbygger"
-LOKALER = "brutto_driftsutgifter_administrasjonslokaler_per_innbygger"
-POLITISK = "brutto_driftsutgifter_politisk_styring_per_innbygger"
-KONTROLL = "brutto_driftsutgifter_kontroll_revisjon_per_innbygger"
-EIENDOM = "brutto_driftsutgifter_forvaltning_eiendom_per_innbygger"
-DS = "adm_tjenesteprofil"
 
 
 # --------------------------------------------------------------------------- the local server (tests/kostra_server.py)
-
-
-@pytest.fixture
-def server():
-    s = Server()
-    yield s
-    s.close()
 
 
 def fetch(server: Server, year: int, **kw):

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from kostra_server import FIX, Answer, Server, closed_port, fixture
+from kostra_server import ADMIN, DS, EIENDOM, FIX, KONTROLL, LOKALER, POLITISK, Answer, Server, closed_port, fixture
 from typer.testing import CliRunner
 
 from analysis.cli.data_commands import EXIT_UNREACHABLE
@@ -22,20 +22,7 @@ from analysis.cli.main import app
 from analysis.data.validate import validate_data
 from helpers import tree_hash
 
-DS = "adm_tjenesteprofil"
-ADMIN = "brutto_driftsutgifter_administrasjon_per_innbygger"
-POLITISK = "brutto_driftsutgifter_politisk_styring_per_innbygger"
-KONTROLL = "brutto_driftsutgifter_kontroll_revisjon_per_innbygger"
-EIENDOM = "brutto_driftsutgifter_forvaltning_eiendom_per_innbygger"
-LOKALER = "brutto_driftsutgifter_administrasjonslokaler_per_innbygger"
 SOURCE = "Statistisk sentralbyrå (SSB), Statistikkbanken, tabell 12362"
-
-
-@pytest.fixture
-def server():
-    s = Server()
-    yield s
-    s.close()
 
 
 def kostra(data: Path, *args, server: Server | None = None):
