@@ -6,23 +6,16 @@ dataset changes or removes it in the others too.
 """
 
 import csv
-import functools
 import io
 from pathlib import Path
 
-import yaml
-
-
-@functools.lru_cache(maxsize=4)
-def _entries(text: str) -> tuple[dict, ...]:
-    """The entries of one text of ``checks.yaml``, parsed once (every edit asks; the entries are only read)."""
-    return tuple(yaml.safe_load(text) or [])
+from analysis.data.checks import parse_checks
 
 
 def partners(data: Path, dataset: str, indicator: str, group: str, year: int | str) -> list[tuple[str, str, str]]:
     """The other ``(dataset, indicator, group)`` that hold the same fact as this one in ``year``."""
     out = []
-    for e in _entries((data / "checks.yaml").read_text(encoding="utf-8")):
+    for e in parse_checks((data / "checks.yaml").read_text(encoding="utf-8")):
         refs = [(r["dataset"], r["indicator"], r["group"]) for r in e.get("same_fact") or []]
         if (dataset, indicator, group) in refs and (not e.get("years") or int(year) in e["years"]):
             out += [r for r in refs if r != (dataset, indicator, group)]

@@ -21,14 +21,13 @@ indicator or group, so that a declaration cannot be disabled by a typo.
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from analysis.config import CHECKS_FILE
+from analysis.data.package import parse_yaml
 from analysis.data.problems import Problem, display
 
 __all__ = ["Observations", "parse_checks", "identities", "same_facts", "checks_problems"]
@@ -41,14 +40,8 @@ _REF_KEYS = {"dataset", "indicator", "group"}
 
 
 def parse_checks(text: str) -> list[dict]:
-    """The entries of ``checks.yaml`` (raises ``yaml.YAMLError``)."""
-    return copy.deepcopy(_parsed(text)) or []
-
-
-@lru_cache(maxsize=8)
-def _parsed(text: str):
-    """``yaml.safe_load`` once per text (every validation and every load of the identities reads the file)."""
-    return yaml.safe_load(text)
+    """The entries of ``checks.yaml`` (raises ``yaml.YAMLError``; parsed once per text: ``package.parse_yaml``)."""
+    return parse_yaml(text.encode("utf-8")) or []
 
 
 def identities(entries: list[dict]) -> list[dict]:

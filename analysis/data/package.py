@@ -20,7 +20,16 @@ from analysis.config import DATA_DIR, DESCRIPTOR
 from analysis.data.problems import DataError, Problem, display
 from analysis.data.reads import record_read
 
-__all__ = ["OBSERVATION_SCHEMA", "OBS_COLUMNS", "load_yaml", "read_descriptor", "observation_names", "resource", "fingerprint"]
+__all__ = [
+    "OBSERVATION_SCHEMA",
+    "OBS_COLUMNS",
+    "load_yaml",
+    "parse_yaml",
+    "read_descriptor",
+    "observation_names",
+    "resource",
+    "fingerprint",
+]
 
 OBSERVATION_SCHEMA = "observation.schema.yaml"
 OBS_COLUMNS = ("year", "indicator", "group", "value")
@@ -47,13 +56,18 @@ _PARSED_LOCK = threading.Lock()
 
 
 def load_yaml(path: Path) -> tuple[object, str]:
-    """A YAML file parsed by the C loader, and the SHA-256 of its bytes (raises ``OSError``, ``UnicodeDecodeError``, ``yaml.YAMLError``).
+    """A YAML file parsed (``parse_yaml``), and the SHA-256 of its bytes (raises ``OSError``, ``UnicodeDecodeError``, ``yaml.YAMLError``).
 
-    The file is read every time (a read the build can see); it is parsed once per content, and every caller gets
-    its own copy (unpickled: a tenth of the cost of ``copy.deepcopy``), so the descriptor of each copy of ``data/``
-    (a test's, an import's staged folder) is parsed once, not by every loader.
+    The file is read every time (a read the build can see), so the descriptor of each copy of ``data/`` (a
+    test's, an import's staged folder) is parsed once, not by every loader.
     """
     data = Path(path).read_bytes()
+    return parse_yaml(data), hashlib.sha256(data).hexdigest()
+
+
+def parse_yaml(data: bytes) -> object:
+    """YAML bytes parsed by the C loader, once per content; every caller gets its own copy (unpickled: a tenth of
+    the cost of ``copy.deepcopy``). Raises ``UnicodeDecodeError``, ``yaml.YAMLError``."""
     sha = hashlib.sha256(data).hexdigest()
     blob = _PARSED.get(sha)
     if blob is None:
@@ -62,7 +76,7 @@ def load_yaml(path: Path) -> tuple[object, str]:
             while len(_PARSED) >= _PARSED_MAX:
                 _PARSED.pop(next(iter(_PARSED)))
             _PARSED[sha] = blob
-    return pickle.loads(blob), sha  # noqa: S301 - our own bytes, pickled above
+    return pickle.loads(blob)  # noqa: S301 - our own bytes, pickled above
 
 
 def observation_names(descriptor: dict) -> list[str]:
