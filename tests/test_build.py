@@ -62,6 +62,18 @@ def _dirs(p: dict[str, Path]) -> dict[str, Path]:
     return {"book_dir": p["book"], "state_dir": p["state"], "data_dir": p["data"]}
 
 
+def _differences(got: dict[str, bytes], want: dict[str, bytes]) -> str:
+    """The lines in which two snapshots differ, file by file (for an assertion's message)."""
+    import difflib
+
+    out = []
+    for name in sorted(set(got) | set(want)):
+        a, b = want.get(name, b"").decode("utf-8", "replace"), got.get(name, b"").decode("utf-8", "replace")
+        if a != b:
+            out += [f"--- {name}", *list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1))[2:40]]
+    return "\n".join(out)
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -272,7 +284,8 @@ def test_both_engines_write_the_same_bytes(project):
     _run(project, year=2017)
     pooled = _snapshot(project["book"])
     _run(project, year=2017, force=True, pool=None, engine="processes", jobs=2)
-    assert _snapshot(project["book"]) == pooled
+    processed = _snapshot(project["book"])
+    assert processed == pooled, _differences(processed, pooled)
 
 
 def _printed(book: Path, name: str) -> str:
