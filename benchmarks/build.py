@@ -39,8 +39,8 @@ from pathlib import Path
 import yaml
 
 from analysis import config
-from analysis.build import keys, render, run
-from analysis.build.kernels import WARM_CODE
+from analysis.pipeline import keys, render, run
+from analysis.pipeline.kernels import WARM_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

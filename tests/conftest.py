@@ -54,7 +54,7 @@ def server():
 
 
 class _SharedKernels:
-    """Warm kernels (``analysis.build.kernels.KernelPool``, ``helpers.kernels_per_worker``) for every test that runs
+    """Warm kernels (``analysis.pipeline.kernels.KernelPool``, ``helpers.kernels_per_worker``) for every test that runs
     chapters, started at first use."""
 
     def __init__(self) -> None:
@@ -62,7 +62,7 @@ class _SharedKernels:
 
     def _started(self):
         if self.pool is None:
-            from analysis.build.kernels import KernelPool
+            from analysis.pipeline.kernels import KernelPool
 
             self.pool = KernelPool(kernels_per_worker())
         return self.pool
@@ -86,12 +86,12 @@ class _SharedKernels:
 
 @pytest.fixture(scope="session", autouse=True)
 def kernel_pool():
-    """The session's warm kernels: ``run_notebooks`` uses them by default (``analysis.build.run.shared_pool``).
+    """The session's warm kernels: ``run_notebooks`` uses them by default (``analysis.pipeline.run.shared_pool``).
 
     Each chapter still runs in a fresh namespace, and a chapter that kills its kernel gets it replaced, so the
     tests sharing them cannot see each other's chapters; the kernels start once per worker, not once per run.
     """
-    from analysis.build import run
+    from analysis.pipeline import run
 
     shared = _SharedKernels()
     run.shared_pool = shared

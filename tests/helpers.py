@@ -41,6 +41,6 @@ def kernels_per_worker() -> int:
     With a worker per core, each worker's chapters run on one kernel while the other workers use the other
     cores; more kernels would only start (and import the libraries) more often and share the same cores.
     """
-    from analysis.build.run import cores
+    from analysis.pipeline.run import cores
 
     return max(1, cores() // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))

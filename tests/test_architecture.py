@@ -30,7 +30,7 @@ LAYER = {
     "present": 3,
     "intake": 3,
     "chapters": 4,
-    "build": 4,
+    "pipeline": 4,
     "cli": 5,
 }
 """Sub-package (or top-level module) → layer: imports point to a lower number or stay inside."""

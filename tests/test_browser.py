@@ -1,6 +1,6 @@
 """The executed chapters in a real browser: charts drawn, no errors, nothing remote, accessible.
 
-``analysis.build.preview.build_preview`` turns every ``book/<name>.ipynb`` into a page
+``analysis.pipeline.preview.build_preview`` turns every ``book/<name>.ipynb`` into a page
 (the outputs' HTML as is, the Markdown converted, the Vega bundle the book
 ships); a stdlib HTTP server serves them on 127.0.0.1 (an ephemeral port) and
 headless Chromium, Debian's ``/usr/bin/chromium`` driven by Playwright (never a
@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from analysis import config
-from analysis.build.preview import build_preview
+from analysis.pipeline.preview import build_preview
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = config.PROJ_ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.build import errors, keys, notebook, render, run, state
+from analysis.pipeline import errors, keys, notebook, render, run, state
 from analysis.cli import main as cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -245,7 +245,7 @@ def test_a_chapter_on_a_used_kernel_is_as_on_a_fresh_one(project):
     the next chapter writes the bytes and read record a papermill process of its own writes."""
     _notebook(project["notebooks"] / "leaky.ipynb", *LEAKY)
     _notebook(project["notebooks"] / "probe.ipynb", *PROBE)
-    from analysis.build.kernels import KernelPool
+    from analysis.pipeline.kernels import KernelPool
 
     with KernelPool(1) as one:
         _run(project, names=("leaky", "probe"), pool=one, force=True)  # in this order, on the one kernel
@@ -268,7 +268,7 @@ def test_a_chapter_on_a_used_kernel_is_as_on_a_fresh_one(project):
 def test_a_chapter_that_kills_its_kernel_fails_alone(project):
     """The chapter is reported (chapter, error), the others on the same kernel still run, and the kernel is replaced."""
     _notebook(project["notebooks"] / "killer.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
-    from analysis.build.kernels import KernelPool
+    from analysis.pipeline.kernels import KernelPool
 
     with KernelPool(1, warm="import os") as one:  # the chapters here import nothing of the book's: no need to warm two kernels with it
         with pytest.raises(errors.ChapterRunError) as info:

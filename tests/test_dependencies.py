@@ -33,8 +33,8 @@ import polars as pl
 import pytest
 
 from analysis import config
-from analysis.build import keys, run, state
-from analysis.build.kernels import KernelPool
+from analysis.pipeline import keys, run, state
+from analysis.pipeline.kernels import KernelPool
 from analysis.data.package import read_descriptor
 from analysis.data.validate import cached_problems
 from helpers import kernels_per_worker

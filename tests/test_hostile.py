@@ -36,8 +36,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from analysis import config
-from analysis.build.preview import build_preview
-from analysis.build.run import run_notebooks
+from analysis.pipeline.preview import build_preview
+from analysis.pipeline.run import run_notebooks
 
 TAG = "<img src=x onerror=alert(1)>"
 FORMULAS = ['=HYPERLINK("http://x","klikk")', "+SUM(1,2)", "@cmd|/c calc|!A1", "-2+3"]
@@ -144,7 +144,7 @@ def _injected(fragment: str) -> list[str]:
 
 @pytest.mark.parametrize("name", config.NOTEBOOKS)
 def test_no_raw_tag_in_any_output(hostile_book, name):
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])  # as analysis.build.preview
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])  # as analysis.pipeline.preview
     bad = []
     for d in _outputs(hostile_book, name):
         if "text/markdown" in d:

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 import analysis as va
 from analysis import config
-from analysis.build.run import run_notebooks
+from analysis.pipeline.run import run_notebooks
 from analysis.calc.metrics import pct_change, trend3
 from analysis.cli.main import app
 from analysis.present.fmt import fmt_change_pct, fmt_number

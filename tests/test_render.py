@@ -1,7 +1,7 @@
 """The book as Quarto renders it: HTML and PDF agree, read as bokmål, build cleanly, are accessible.
 
 Runs only where a Quarto >= 1.10 is found, the way ``virksomhetsanalyse render``
-finds it (``analysis.build.render.find_quarto``: ``$QUARTO``, else ``quarto`` on PATH,
+finds it (``analysis.pipeline.render.find_quarto``: ``$QUARTO``, else ``quarto`` on PATH,
 else next to this Python); otherwise every render test is skipped with that
 reason. The pure checks below (parsing Quarto's HTML, the text rules, the XMP
 test, the nesting test) are plain functions with their own small tests on
@@ -85,7 +85,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from analysis import config
-from analysis.build.render import find_quarto
+from analysis.pipeline.render import find_quarto
 
 MIN_QUARTO = (1, 10)
 RENDERS = 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.build.run import run_notebooks
+from analysis.pipeline.run import run_notebooks
 from analysis.chapters import datakvalitet, digit, eiendom, kilder, medarbeidere, osu
 from analysis.present.outputs import Prose
 

@@ -23,7 +23,7 @@ import typer
 from rich.console import Console
 
 from analysis import config
-from analysis.build.render import Target
+from analysis.pipeline.render import Target
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
 
@@ -212,8 +212,8 @@ def _check_chapters(chapters: list[str] | None) -> list[str]:
 
 def _sync_year_profile() -> None:
     """Write _quarto-year.yml from the executed chapters; warn when they disagree or some are missing."""
-    from analysis.build.errors import BuildError
-    from analysis.build.render import book_year, write_year_profile
+    from analysis.pipeline.errors import BuildError
+    from analysis.pipeline.render import book_year, write_year_profile
 
     try:
         write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
@@ -223,8 +223,8 @@ def _sync_year_profile() -> None:
 
 def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
     """Execute the chapters (data already validated); exit 3 on a failing chapter."""
-    from analysis.build.errors import BuildError, ChapterRunError
-    from analysis.build.run import run_notebooks
+    from analysis.pipeline.errors import BuildError, ChapterRunError
+    from analysis.pipeline.run import run_notebooks
 
     progress = _ChapterProgress(names)
     try:
@@ -257,8 +257,8 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
 
 def _render(to: Target) -> None:
     """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
-    from analysis.build.errors import BuildError, QuartoFailed, QuartoMissing
-    from analysis.build.render import render_book
+    from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
+    from analysis.pipeline.render import render_book
 
     try:
         out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
@@ -322,7 +322,7 @@ def build(
 
     Exit codes as for those commands: 1 invalid data, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
     """
-    from analysis.build.render import find_quarto
+    from analysis.pipeline.render import find_quarto
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
@@ -343,7 +343,7 @@ def preview(
     the pages, nothing is fetched from the internet) and the computed text. The published book is
     `render`'s output; this preview has no Quarto layout, numbering or PDF.
     """
-    from analysis.build.preview import build_preview
+    from analysis.pipeline.preview import build_preview
 
     try:
         pages = build_preview(config.BOOK_DIR, out)

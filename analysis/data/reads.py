@@ -4,7 +4,7 @@ The loaders (``analysis.data.load``) and ``read_descriptor``
 (``analysis.data.package``) note each read here; when ``$VIRKSOMHETSANALYSE_READS``
 is set (the build sets it for each chapter's run), every read is also
 appended to that file as one JSON line. The build keys each chapter on it
-(``analysis.build``), so a chapter runs again exactly when a file it read has
+(``analysis.pipeline``), so a chapter runs again exactly when a file it read has
 changed.
 """
 

@@ -34,8 +34,8 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from analysis.build.errors import ChapterFailure
-from analysis.build.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish, write_log
+from analysis.pipeline.errors import ChapterFailure
+from analysis.pipeline.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish, write_log
 
 __all__ = ["KernelPool", "WARM_CODE"]
 

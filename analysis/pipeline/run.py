@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Literal
 
 from analysis import config
-from analysis.build.errors import ChapterFailure, ChapterRunError
-from analysis.build.job import Engine, Job, Outcome
-from analysis.build.keys import file_sha, parameters_for, read_record
-from analysis.build.state import plan, read_state, write_state
+from analysis.pipeline.errors import ChapterFailure, ChapterRunError
+from analysis.pipeline.job import Engine, Job, Outcome
+from analysis.pipeline.keys import file_sha, parameters_for, read_record
+from analysis.pipeline.state import plan, read_state, write_state
 
 __all__ = ["RunResult", "Event", "run_notebooks", "cores", "chart_folder", "ENGINES"]
 
@@ -141,11 +141,11 @@ def _longest_first(todo: list[str], state: dict) -> list[str]:
 
 def _engine(engine: EngineName, size: int) -> Engine:
     if engine == "processes":
-        from analysis.build.processes import ProcessEngine
+        from analysis.pipeline.processes import ProcessEngine
 
         return ProcessEngine(size)
     if engine == "kernels":
-        from analysis.build.kernels import KernelPool
+        from analysis.pipeline.kernels import KernelPool
 
         return KernelPool(size)
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")

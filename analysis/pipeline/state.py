@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import config
-from analysis.build.errors import BuildError
-from analysis.build.keys import chapter_key, file_sha, parameters_for, stale_reads
+from analysis.pipeline.errors import BuildError
+from analysis.pipeline.keys import chapter_key, file_sha, parameters_for, stale_reads
 
 __all__ = ["STATE_FILE", "STATE_VERSION", "read_state", "write_state", "up_to_date", "plan", "outdated"]
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from analysis.build.errors import ChapterFailure, describe_failure
-from analysis.build.notebook import clean_file
+from analysis.pipeline.errors import ChapterFailure, describe_failure
+from analysis.pipeline.notebook import clean_file
 
 __all__ = ["Job", "Outcome", "Engine", "CELL_TIMEOUT", "READS_SUFFIX", "chapter_env", "finish", "write_log"]
 

@@ -17,7 +17,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from analysis.build.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish
+from analysis.pipeline.job import CELL_TIMEOUT, Job, Outcome, chapter_env, finish
 
 __all__ = ["ProcessEngine", "papermill_command"]
 

@@ -370,7 +370,7 @@ def build_preview(book_dir: Path = config.BOOK_DIR, out_dir: Path | None = None,
     ``names`` defaults to ``config.NOTEBOOKS`` (chapters missing from ``book_dir`` are
     left out). Returns the pages written, in book order.
     """
-    from analysis.build.render import write_vega_bundle
+    from analysis.pipeline.render import write_vega_bundle
 
     book_dir = Path(book_dir)
     out_dir = Path(out_dir) if out_dir is not None else config.STATE_DIR / "preview"
