@@ -44,3 +44,28 @@ def kernels_per_worker() -> int:
     from analysis.pipeline.run import cores
 
     return max(1, cores() // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+
+def write_previous_record(data: Path, year: int, revise: tuple[str, str, str, int] | None = None, factor: float = 1.1) -> Path:
+    """A SYNTHETIC record of an edition ``year`` beside ``data`` (``editions/<year>/``), as ``publish`` would write it,
+    from the figures ``data`` holds up to ``year``; ``revise`` (dataset, indicator, group, year) gets a value that
+    is not the data's (times ``factor``), so a later edition lists it as revised. Never for the real editions/."""
+    import json
+
+    import analysis as va
+    from analysis.calc.numbers import value_decimals
+    from analysis.data.record import Figure, figures_csv, findings_csv
+
+    book = va.setup(year, data)
+    figures = []
+    for f in book.figures():
+        if revise is not None and f.key == revise:
+            f = Figure(*f.key[:3], f.year, f"{f.number * factor:.{value_decimals(f.value)}f}", f.unit, "SYNTETISK forrige kilde")
+        figures.append(f)
+    folder = Path(data).parent / "editions" / str(year)
+    folder.mkdir(parents=True)
+    meta = {"edition": year, "published": f"{year + 1}-03-15", "commit": "0" * 40, "figures": len(figures), "synthetic": True}
+    (folder / "edition.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "figures.csv").write_text(figures_csv(figures), encoding="utf-8")
+    (folder / "findings.csv").write_text(findings_csv(book.findings()[1:]), encoding="utf-8")  # one finding is new since
+    return folder

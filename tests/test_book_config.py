@@ -168,7 +168,8 @@ def test_one_named_font_for_html_and_typst(quarto):
 def test_typst_accessible_pdf_and_header(quarto):
     typst = quarto["format"]["typst"]
     assert typst["pdf-standard"] == "ua-1"
-    header = (ROOT / typst["include-in-header"]).read_text(encoding="utf-8")
+    includes = typst["include-in-header"] if isinstance(typst["include-in-header"], list) else [typst["include-in-header"]]
+    header = (ROOT / includes[0]).read_text(encoding="utf-8")
     assert "#show table.cell: set par(justify: false)" in header
     assert "#show table.cell: set text(hyphenate: false)" in header
     assert 'trim(".", at: end)' in header  # references to headings without the numbering's trailing dot

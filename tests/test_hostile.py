@@ -38,6 +38,7 @@ from markdown_it import MarkdownIt
 from analysis import config
 from analysis.pipeline.preview import build_preview
 from analysis.pipeline.run import run_notebooks
+from helpers import write_previous_record
 
 TAG = "<img src=x onerror=alert(1)>"
 FORMULAS = ['=HYPERLINK("http://x","klikk")', "+SUM(1,2)", "@cmd|/c calc|!A1", "-2+3"]
@@ -101,7 +102,11 @@ def hostile_book(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(config.DATA_DIR, data)
+    shutil.copytree(config.NARRATIVE_DIR, root / "narrative")  # the text, beside the data (not planted: not data text)
     plant(data)
+    # a SYNTHETIC record of a 2017 edition: the appendix "Endringer" then lists a revised figure, the 2018 figures and a
+    # new finding, with the planted labels
+    write_previous_record(data, 2017, revise=("osu_arsverk", "arsverk", "digit", 2016))
     run_notebooks(force=True, book_dir=root / "book", state_dir=root / ".build", data_dir=data)
     return root / "book"
 

@@ -7,11 +7,14 @@
     virksomhetsanalyse preview           quick HTML pages of the executed chapters, without Quarto
     virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   an Excel template for a new year
     virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
+    virksomhetsanalyse edition new 2019 / edition status 2019 / publish --year 2019   the editions
 
 Exit codes: 0 success, 1 invalid data, 2 usage error (also ``run``/``build``
-for a year some datasets have no figures for, named before anything runs),
-3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 70 internal
-error (one line on the terminal; the traceback is written to a log file).
+for a year some datasets have no figures for, named before anything runs, or
+a year without an edition of the text), 3 a chapter failed, 4 Quarto is not
+installed, 5 Quarto failed, 6 a PDF of an edition with text not reviewed
+(without ``--draft``), 70 internal error (one line on the terminal; the
+traceback is written to a log file).
 """
 
 from __future__ import annotations
@@ -23,16 +26,17 @@ import typer
 from rich.console import Console
 
 from analysis import config
-from analysis.pipeline.render import Target
+from analysis.cli.edition_commands import EXIT_UNREVIEWED, by_chapter, check_edition, refuse_unreviewed_pdf, unreviewed_blocks
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
+from analysis.pipeline.render import Target
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
 EXIT_NO_QUARTO = 4
 EXIT_QUARTO_FAILED = 5
 EXIT_USAGE = 2
-__all__ = ["app", "EXIT_DATA", "EXIT_CHAPTER", "EXIT_NO_QUARTO", "EXIT_QUARTO_FAILED", "EXIT_USAGE", "EXIT_INTERNAL"]
+__all__ = ["app", "EXIT_DATA", "EXIT_CHAPTER", "EXIT_NO_QUARTO", "EXIT_QUARTO_FAILED", "EXIT_USAGE", "EXIT_UNREVIEWED", "EXIT_INTERNAL"]
 
 app = typer.Typer(
     help="Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF.",
@@ -253,13 +257,27 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     ran = ", ".join(result.executed) or "none"
     console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
     _sync_year_profile()
+    left = unreviewed_blocks(year, data_dir or config.DATA_DIR)
+    if left:
+        console.print(
+            f"[yellow]note[/]: {len(left)} text block(s) of the {year} edition are not reviewed "
+            f"({by_chapter(left, lambda s: s.block.chapter)}); the book marks them. See `virksomhetsanalyse edition status {year}`."
+        )
 
 
-def _render(to: Target) -> None:
-    """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
+def _render(to: Target, draft: bool = False, ran: bool = False) -> None:
+    """Render with Quarto; exit 6 for a PDF with text not reviewed (without ``draft``), 4 when Quarto is missing, 5 when it fails."""
+    from analysis.pipeline.draft import unreviewed_in_book, write_edition_mark
     from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
-    from analysis.pipeline.render import render_book
+    from analysis.pipeline.publish import write_render_stamp
+    from analysis.pipeline.render import book_year, render_book
 
+    pdf = Target(to) is not Target.html
+    left = unreviewed_in_book(config.BOOK_DIR, config.NOTEBOOKS)
+    if pdf and left and not draft:
+        sources = "/".join(sorted({f"the {b.source} edition" for b in left}))
+        refuse_unreviewed_pdf(book_year(config.BOOK_DIR, config.NOTEBOOKS), len(left), by_chapter(left), sources, ran)
+    write_edition_mark(draft and pdf, config.PROJ_ROOT)
     try:
         out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
     except QuartoMissing as exc:
@@ -271,7 +289,14 @@ def _render(to: Target) -> None:
     except BuildError as exc:
         err_console.print(f"[bold red]error[/]: {exc}")
         raise typer.Exit(2) from None
+    year = book_year(config.BOOK_DIR, config.NOTEBOOKS)
+    stamp = {"to": Target(to).value, "draft": draft and pdf, "book_dir": config.BOOK_DIR, "names": config.NOTEBOOKS}
+    write_render_stamp(config.STATE_DIR, year=year, **stamp)
     console.print(f"[green]book rendered[/] into {out}")
+    if draft and pdf:
+        console.print(f"draft: the PDF says Utkast on every page; {len(left)} text block(s) not reviewed ({by_chapter(left) or 'none'})")
+    elif left:
+        console.print(f"[yellow]note[/]: the HTML book marks {len(left)} text block(s) not reviewed ({by_chapter(left)})")
 
 
 @app.command()
@@ -298,16 +323,24 @@ def run(
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR)
+    check_edition(year, data_dir or config.DATA_DIR)
     _run(year, names, force, data_dir, jobs)
 
 
+DraftOpt = Annotated[
+    bool,
+    typer.Option("--draft", help="Make the PDF even with text not reviewed: a draft, with Utkast on every page."),
+]
+
+
 @app.command()
-def render(to: ToOpt = Target.all) -> None:
+def render(to: ToOpt = Target.all, draft: DraftOpt = False) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
-    Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
+    The PDF of chapters with text not reviewed (the edition's blocks copied from the last one) is refused
+    (exit 6) unless --draft. Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
     """
-    _render(to)
+    _render(to, draft)
 
 
 @app.command()
@@ -317,20 +350,28 @@ def build(
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
+    draft: DraftOpt = False,
 ) -> None:
     """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
 
-    Exit codes as for those commands: 1 invalid data, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
+    The PDF of an edition with text not reviewed is refused before anything runs (exit 6), unless --draft
+    (a draft PDF: Utkast on every page). Exit codes as for those commands: 1 invalid data, 2 no edition of
+    the text for YEAR, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
     """
     from analysis.pipeline.render import find_quarto
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR)
+    check_edition(year, data_dir or config.DATA_DIR)
+    left = unreviewed_blocks(year, data_dir or config.DATA_DIR)
+    if left and Target(to) is not Target.html and not draft:
+        sources = "/".join(sorted({f"the {s.source} edition" for s in left}))
+        refuse_unreviewed_pdf(year, len(left), by_chapter(left, lambda s: s.block.chapter), sources, False)
     if find_quarto() is None:
         err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
-    _render(to)
+    _render(to, draft, ran=True)
 
 
 @app.command()
@@ -358,11 +399,15 @@ def preview(
 
 
 from analysis.cli.data_commands import register as _register_data_commands  # noqa: E402  (template, import)
+from analysis.cli.edition_commands import edition_app  # noqa: E402
+from analysis.cli.edition_commands import register as _register_edition_commands  # noqa: E402  (edition, publish)
 
 _register_data_commands(app)
+_register_edition_commands(app)
 
 
 guard_commands(app, err_console)
+guard_commands(edition_app, err_console)
 plain_arguments()
 
 
