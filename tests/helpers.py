@@ -69,3 +69,26 @@ def write_previous_record(data: Path, year: int, revise: tuple[str, str, str, in
     (folder / "figures.csv").write_text(figures_csv(figures), encoding="utf-8")
     (folder / "findings.csv").write_text(findings_csv(book.findings()[1:]), encoding="utf-8")  # one finding is new since
     return folder
+
+
+def copy_project(root: Path, dst: Path) -> None:
+    """The project's files as a clone has them (tracked, and untracked files git does not ignore) copied to ``dst``."""
+    import shutil
+    import subprocess
+
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True, check=True, timeout=120
+    ).stdout
+    for rel in sorted({p for p in out.decode("utf-8").split("\0") if p}):
+        src, target = root / rel, dst / rel
+        if src.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` as a test's own committer; its output."""
+    import subprocess
+
+    cmd = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args]
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True, timeout=120).stdout
