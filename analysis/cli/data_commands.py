@@ -223,6 +223,22 @@ def _print_kostra_notes(result) -> None:
             console.print(f"  - {m.dataset} {m.indicator} / {m.group} {m.year}: {m.reason}", markup=False)
 
 
+def _print_revisions(result, data_dir: Path, replace: bool) -> None:
+    """SSB's revisions of figures data/ holds, as such (old → new); without --replace they stop the import (exit 1)."""
+    from analysis.intake.kostra.revisions import revision_lines, revisions
+
+    revs = revisions(result, data_dir)
+    if not revs:
+        return
+    out = console if replace else err_console
+    out.print(f"revised by SSB since data/ got them ({len(revs)}; SSB revises earlier years at each publication):", markup=False)
+    for line in revision_lines(revs):
+        out.print(f"  {line}", markup=False)
+    if not replace:
+        err_console.print("rejected: import the revisions with --replace (SSB becomes their source); nothing was written", markup=False)
+        raise typer.Exit(EXIT_REJECTED)
+
+
 def _print_value_notes(result) -> None:
     """How figures were obtained when that is more than a copy (ASSS computed from the members, rounded, a border change)."""
     by_note: dict[tuple[str, str], list] = {}
@@ -310,6 +326,7 @@ def kostra(
         else:
             result = fetch_year(year, base_url=base_url, mapping_dir=data_dir, timeout=timeout, retries=retries)
         _print_kostra_notes(result)
+        _print_revisions(result, data_dir, replace)
         plan = plan_kostra(result, data_dir, replace=replace, file=source)
         _print_warnings(plan.warnings)
         _print_changes(plan)
