@@ -323,3 +323,26 @@ def test_cli_build_refuses_the_pdf_with_text_not_reviewed_unless_draft(project, 
     assert _invoke("build", "--year", 2019, "--data-dir", project, "--to", "html").exit_code == 0  # the HTML book shows the markers
     assert _invoke("build", "--year", 2019, "--data-dir", project, "--draft").exit_code == 0
     assert ran[-1] == ("render", ("all", True))
+
+
+# --------------------------------------------------------------------------- the preview
+
+
+def test_the_preview_shows_the_marker_and_no_empty_table(tmp_path):
+    from analysis.pipeline.preview import build_preview
+    from analysis.present.narrative import NarrativeOutput
+
+    book = tmp_path / "book"
+    book.mkdir()
+    nb = json.loads((config.BOOK_DIR / "digit.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "va.narrative(" in "".join(c["source"]))
+    out = cell["outputs"][0]
+    out["data"]["text/markdown"] = NarrativeOutput("digit/innledning", "".join(out["data"]["text/plain"]), 2018).markdown()
+    (book / "digit.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    shutil.copy(config.BOOK_DIR / "endringer.ipynb", book / "endringer.ipynb")  # the first edition: no table has a row
+    build_preview(book, tmp_path / "preview")
+    page = (tmp_path / "preview" / "digit.html").read_text(encoding="utf-8")
+    assert '<div class="callout callout-warning" role="note"' in page and '<p class="callout-title">Utkast</p>' in page
+    assert page.count("Teksten er fra 2018-utgaven og er ikke gjennomgått.") == 1
+    appendix = (tmp_path / "preview" / "endringer.html").read_text(encoding="utf-8")
+    assert "Dette er den første utgaven" in appendix and "Tabell" not in appendix and "<figure" not in appendix
