@@ -136,7 +136,7 @@ def _contrast_with_white(hex_colour: str) -> float:
 
 def _seen_apart(a: str, b: str) -> float:
     """The smallest CAM02-UCS colour difference of two colours for normal vision and the three dichromacies."""
-    colorspacious = pytest.importorskip("colorspacious")
+    import colorspacious
     ways = [None, "deuteranomaly", "protanomaly", "tritanomaly"]
 
     def seen(c, cvd):
