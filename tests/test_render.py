@@ -384,8 +384,10 @@ def pdf_chapter_xref_labels(text: str, prefix: str, titles: dict[str, str]) -> l
     for m in re.finditer(rf"\b{re.escape(prefix)}\s+(\d+|[A-Z])\b(?!\.\d)", text):
         label = m.group(1)
         title = titles.get(label)
-        if title and re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
-            continue
+        if title is None:
+            continue  # not a chapter's label: a page number after "Vedlegg" in the PDF's contents
+        if re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
+            continue  # a running header "Kapittel 1. Title"
         out.append(label)
     return out
 
@@ -510,9 +512,13 @@ TEXT_BOTTOM = A4_HEIGHT - 70.87
 """The foot of the text area: A4 less the book template's bottom margin (orange-book: 2,5 cm)."""
 
 
+DESCENT = 4.0
+"""How far a last line's descenders may reach below the text area (a word's box includes the face's descent)."""
+
+
 def below_text_area(words: list[Word]) -> list[Word]:
     """Words that end below the text area, except the page number in the foot margin."""
-    return [w for w in words if w.bottom > TEXT_BOTTOM + 1 and not (w.text.isdigit() and w.top > TEXT_BOTTOM + 10)]
+    return [w for w in words if w.bottom > TEXT_BOTTOM + DESCENT and not (w.text.isdigit() and w.top > TEXT_BOTTOM + 10)]
 
 
 _BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/\[\]<>()]+)")
@@ -647,12 +653,14 @@ def test_normalize_pdf_text_joins_hyphenated_words():
 
 
 def test_pdf_chapter_xref_labels_skip_running_headers_and_section_numbers():
-    titles = {"1": "Organisasjon, styring og utvikling", "A": "Datakvalitet"}
+    titles = {"1": "Organisasjon, styring og utvikling", "3": "Eiendom", "A": "Datakvalitet"}
     text = (
         "12 Kapittel 1. Organisasjon, styring og utvikling Som vist i Kapittel 3, og i Kapittel 1. Deretter "
         "Kapittel 2.2.4 / 2.2.5 og Kapittel 1.Organisasjon, styring og utvikling"
     )
     assert pdf_chapter_xref_labels(text, "Kapittel", titles) == ["3", "1"]
+    # the contents' "Vedlegg ..... 45" is no reference
+    assert pdf_chapter_xref_labels("Vedlegg 45 A. Datakvalitet, se Vedlegg A.", "Vedlegg", titles) == ["A"]
 
 
 def test_pdf_title_labels():
@@ -767,7 +775,7 @@ def test_overlapping_words_and_text_area():
     e = Word("touching", 130, 200, 150, 210)  # shares an edge with a: not over it
     assert {frozenset(pair) for pair in overlapping_words([d, c, b, a, e])} == {frozenset((a, b)), frozenset((b, e))}
     assert overlapping_words([a, c, d]) == []
-    foot = [Word("41", 290, 795, 300, 805), Word("Totalt", 85, 770, 110, 780), Word("rad", 85, 760, 100, 770)]
+    foot = [Word("41", 290, 795, 300, 805), Word("Totalt", 85, 770, 110, 780), Word("rad", 85, 760, 772, 772.2)]
     assert below_text_area(foot) == [foot[1]]
 
 
@@ -1073,19 +1081,18 @@ def test_chapter_references_agree_between_html_and_pdf(pages, pdf_text, titles):
     xrefs = [(prefix, label) for rel, doc in pages.items() for prefix, label, _ in chapter_xrefs(doc, rel)]
     assert any(p == CHAPTER_WORD for p, _ in xrefs), f"no '{CHAPTER_WORD} N' cross-reference in the HTML: {sorted(set(xrefs))[:10]}"
     by_label = {label: titles[page] for page, label in EXPECTED_PAGES if label}
-    html_text = "\n".join(content_text(doc) for doc in pages.values())
-    # The HTML book writes a reference from the home page as the chapter's number and title
-    # ("1 Organisasjon, styring og utvikling beskriver ..."), the PDF as "Kapittel 1 beskriver ..."
-    # (Quarto 1.10.18): both name the same chapter by the same number, so such a link counts as one.
+    # In the HTML a reference is a link (a.quarto-xref). From the home page the HTML book writes it with the
+    # chapter's title ("1 Organisasjon, styring og utvikling beskriver ...", "Vedlegg A — Datakvalitet"), the
+    # PDF as "Kapittel 1", "Vedlegg A" (Quarto 1.10.18): the same chapter by the same number, so each counts once.
     titled = Counter(
         label
         for doc in pages.values()
         for a in doc.find_all("a", cls="quarto-xref")
         for label, title in by_label.items()
-        if re.fullmatch(rf"{re.escape(label)}\s+{_title_pattern(title)}", " ".join(a.text().split()))
+        if re.fullmatch(rf"(?:\S+\s+)?{re.escape(label)}\s+(?:\u2014\s+)?{_title_pattern(title)}", " ".join(a.text().split()))
     )
     for prefix in sorted({p for p, _ in xrefs} | {CHAPTER_WORD}):
-        in_html = Counter(pdf_chapter_xref_labels(html_text, prefix, by_label))
+        in_html = Counter(label for p, label in xrefs if p == prefix and label in by_label)
         in_html += Counter({k: n for k, n in titled.items() if k.isdigit() == (prefix == CHAPTER_WORD)})
         in_pdf = Counter(pdf_chapter_xref_labels(pdf_text, prefix, by_label))
         assert in_pdf == in_html, f"'{prefix} N': HTML {dict(sorted(in_html.items()))}, PDF {dict(sorted(in_pdf.items()))}"

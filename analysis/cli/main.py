@@ -23,9 +23,9 @@ import typer
 from rich.console import Console
 
 from analysis import config
-from analysis.pipeline.render import Target
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
+from analysis.pipeline.render import Target
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
@@ -157,9 +157,7 @@ ChapterOpt = Annotated[
 YearOpt = Annotated[int, typer.Option("--year", metavar="YEAR", help="The reporting year.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
 RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
-BuildForceOpt = Annotated[
-    bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")
-]
+BuildForceOpt = Annotated[bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),
