@@ -8,8 +8,8 @@ Markdown cells and the ``text/markdown`` and ``text/html`` outputs as text
 (no real HTML: enough to find the text and the "not reviewed" callouts), an
 ``index.html``, and for ``typst`` a stand-in PDF ``virksomhetsanalyse.pdf``:
 plain text, one "page" per chapter separated by form feeds, with the Typst
-draft mark's text ("Utkast") on every page when ``_quarto-edition.typ`` sets
-a page foreground. It is no PDF and no render: the real ones are checked by
+draft mark's text ("Utkast") on every page when the profile ``_quarto-edition.yml``
+adds ``tools/typst-draft.typ``. It is no PDF and no render: the real ones are checked by
 the real-Quarto test.
 """
 
@@ -50,8 +50,8 @@ if to in ("html", "all"):
         (out / Path(c).with_suffix(".html")).write_text(page, encoding="utf-8")
 if to in ("typst", "all"):
     out.mkdir(parents=True, exist_ok=True)
-    mark = Path("_quarto-edition.typ")
-    draft = mark.exists() and "#set page(foreground" in mark.read_text(encoding="utf-8")
+    mark = Path("_quarto-edition.yml")
+    draft = mark.exists() and "tools/typst-draft.typ" in mark.read_text(encoding="utf-8")
     pages = [text + ("\nUtkast" if draft else "") for text in texts.values()]
     (out / "virksomhetsanalyse.pdf").write_text("%PDF-fake\n" + "\f".join(pages), encoding="utf-8")
 print(f"Output created: {out}/index.html")

@@ -32,6 +32,10 @@ __all__ = [
     "unreviewed_blocks",
     "by_chapter",
     "refuse_unreviewed_pdf",
+    "before_render",
+    "after_render",
+    "check_pdf",
+    "note_unreviewed",
 ]
 
 EXIT_PROBLEMS = 1
@@ -95,6 +99,53 @@ def refuse_unreviewed_pdf(year: int, count: int, chapters: str, source: str, ran
         highlight=False,
     )
     raise typer.Exit(EXIT_UNREVIEWED)
+
+
+def note_unreviewed(year: int, data_dir: Path) -> None:
+    """After a run: how many blocks of the edition are not reviewed (the book marks them)."""
+    left = unreviewed_blocks(year, data_dir)
+    if left:
+        console.print(
+            f"note: {len(left)} text block(s) of the {year} edition are not reviewed ({by_chapter(left, lambda s: s.block.chapter)}); "
+            f"the book marks them. See `virksomhetsanalyse edition status {year}`.",
+            markup=False,
+        )
+
+
+def check_pdf(year: int, data_dir: Path, pdf: bool, draft: bool) -> None:
+    """Before a build runs anything: refuse (exit 6) a PDF of an edition with blocks not reviewed, unless a draft."""
+    left = unreviewed_blocks(year, data_dir)
+    if left and pdf and not draft:
+        sources = "/".join(sorted({f"the {s.source} edition" for s in left}))
+        refuse_unreviewed_pdf(year, len(left), by_chapter(left, lambda s: s.block.chapter), sources, False)
+
+
+def before_render(pdf: bool, draft: bool, ran: bool) -> list:
+    """Before a render: refuse a PDF of chapters with text not reviewed (exit 6) unless ``draft``; write the draft
+    switch the render reads (``_quarto-edition.yml``). The blocks not reviewed in book/."""
+    from analysis.pipeline.draft import unreviewed_in_book, write_edition_mark
+    from analysis.pipeline.render import book_year
+
+    left = unreviewed_in_book(config.BOOK_DIR, config.NOTEBOOKS)
+    if pdf and left and not draft:
+        sources = "/".join(sorted({f"the {b.source} edition" for b in left}))
+        refuse_unreviewed_pdf(book_year(config.BOOK_DIR, config.NOTEBOOKS), len(left), by_chapter(left), sources, ran)
+    write_edition_mark(draft and pdf, config.PROJ_ROOT)
+    return left
+
+
+def after_render(to: str, draft: bool, left: list) -> None:
+    """After a successful render: note what it made (``publish`` reads it), and say what a draft or the HTML marks."""
+    from analysis.pipeline.publish import write_render_stamp
+    from analysis.pipeline.render import book_year
+
+    year = book_year(config.BOOK_DIR, config.NOTEBOOKS)
+    write_render_stamp(config.STATE_DIR, year=year, to=to, draft=draft, book_dir=config.BOOK_DIR, names=config.NOTEBOOKS)
+    if draft:
+        console.print(f"draft: the PDF says Utkast on every page; {len(left)} text block(s) not reviewed ({by_chapter(left) or 'none'})",
+                      markup=False)  # fmt: skip
+    elif left:
+        console.print(f"note: the HTML book marks {len(left)} text block(s) not reviewed ({by_chapter(left)})", markup=False)
 
 
 def _narrative(data_dir: Path) -> Path:

@@ -26,7 +26,7 @@ import typer
 from rich.console import Console
 
 from analysis import config
-from analysis.cli.edition_commands import EXIT_UNREVIEWED, by_chapter, check_edition, refuse_unreviewed_pdf, unreviewed_blocks
+from analysis.cli.edition_commands import EXIT_UNREVIEWED, after_render, before_render, check_edition, check_pdf, note_unreviewed
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
 from analysis.pipeline.render import Target
@@ -107,9 +107,9 @@ def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from analysis.data.consistency import Status, run_all
     from analysis.data.package import observation_names, read_descriptor
-    from analysis.data.validate import validate_data
+    from analysis.data.validate import cached_problems
 
-    problems = validate_data(data_dir)
+    problems = cached_problems(data_dir)  # data whose content passed before are not checked again
     if problems:
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir}:[/]")
         _print_problems(problems)
@@ -160,6 +160,8 @@ ChapterOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", metavar="YEAR", help="The reporting year.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
+RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
+BuildForceOpt = Annotated[bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),
@@ -257,29 +259,21 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     ran = ", ".join(result.executed) or "none"
     console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
     _sync_year_profile()
-    left = unreviewed_blocks(year, data_dir or config.DATA_DIR)
-    if left:
-        console.print(
-            f"[yellow]note[/]: {len(left)} text block(s) of the {year} edition are not reviewed "
-            f"({by_chapter(left, lambda s: s.block.chapter)}); the book marks them. See `virksomhetsanalyse edition status {year}`."
-        )
+    note_unreviewed(year, data_dir or config.DATA_DIR)
 
 
-def _render(to: Target, draft: bool = False, ran: bool = False) -> None:
-    """Render with Quarto; exit 6 for a PDF with text not reviewed (without ``draft``), 4 when Quarto is missing, 5 when it fails."""
-    from analysis.pipeline.draft import unreviewed_in_book, write_edition_mark
+def _render(to: Target, force: bool = False, draft: bool = False, ran: bool = False) -> None:
+    """Render with Quarto unless the book is up to date; exit 6 for a PDF with text not reviewed (without ``draft``),
+    4 when Quarto is missing, 5 when it fails."""
     from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
-    from analysis.pipeline.publish import write_render_stamp
-    from analysis.pipeline.render import book_year, render_book
+    from analysis.pipeline.render import render_book
 
     pdf = Target(to) is not Target.html
-    left = unreviewed_in_book(config.BOOK_DIR, config.NOTEBOOKS)
-    if pdf and left and not draft:
-        sources = "/".join(sorted({f"the {b.source} edition" for b in left}))
-        refuse_unreviewed_pdf(book_year(config.BOOK_DIR, config.NOTEBOOKS), len(left), by_chapter(left), sources, ran)
-    write_edition_mark(draft and pdf, config.PROJ_ROOT)
+    left = before_render(pdf, draft, ran)  # exit 6 for a PDF with text not reviewed, unless a draft
     try:
-        out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
+        result = render_book(
+            to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS, force=force
+        )
     except QuartoMissing as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_NO_QUARTO) from None
@@ -289,14 +283,11 @@ def _render(to: Target, draft: bool = False, ran: bool = False) -> None:
     except BuildError as exc:
         err_console.print(f"[bold red]error[/]: {exc}")
         raise typer.Exit(2) from None
-    year = book_year(config.BOOK_DIR, config.NOTEBOOKS)
-    stamp = {"to": Target(to).value, "draft": draft and pdf, "book_dir": config.BOOK_DIR, "names": config.NOTEBOOKS}
-    write_render_stamp(config.STATE_DIR, year=year, **stamp)
-    console.print(f"[green]book rendered[/] into {out}")
-    if draft and pdf:
-        console.print(f"draft: the PDF says Utkast on every page; {len(left)} text block(s) not reviewed ({by_chapter(left) or 'none'})")
-    elif left:
-        console.print(f"[yellow]note[/]: the HTML book marks {len(left)} text block(s) not reviewed ({by_chapter(left)})")
+    if result.rendered:
+        console.print(f"[green]book rendered[/] into {result.output_dir}")
+    else:
+        console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
+    after_render(Target(to).value, pdf and draft, left)
 
 
 @app.command()
@@ -334,19 +325,21 @@ DraftOpt = Annotated[
 
 
 @app.command()
-def render(to: ToOpt = Target.all, draft: DraftOpt = False) -> None:
+def render(to: ToOpt = Target.all, force: RenderForceOpt = False, draft: DraftOpt = False) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
-    The PDF of chapters with text not reviewed (the edition's blocks copied from the last one) is refused
-    (exit 6) unless --draft. Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
+    Nothing is rendered when _book/ was rendered from the same chapters, text pages, settings, assets
+    and Quarto (--force renders anyway). The PDF of chapters with text not reviewed (the edition's blocks
+    copied from the last one) is refused (exit 6) unless --draft. Exit 4 when Quarto is not installed
+    (with the ways to get it), 5 when Quarto fails.
     """
-    _render(to, draft)
+    _render(to, force, draft)
 
 
 @app.command()
 def build(
     year: YearOpt = config.DEFAULT_YEAR,
-    force: ForceOpt = False,
+    force: BuildForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
@@ -364,14 +357,11 @@ def build(
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR)
     check_edition(year, data_dir or config.DATA_DIR)
-    left = unreviewed_blocks(year, data_dir or config.DATA_DIR)
-    if left and Target(to) is not Target.html and not draft:
-        sources = "/".join(sorted({f"the {s.source} edition" for s in left}))
-        refuse_unreviewed_pdf(year, len(left), by_chapter(left, lambda s: s.block.chapter), sources, False)
+    check_pdf(year, data_dir or config.DATA_DIR, Target(to) is not Target.html, draft)  # exit 6 before anything runs
     if find_quarto() is None:
         err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
-    _render(to, draft, ran=True)
+    _render(to, force, draft, ran=True)
 
 
 @app.command()

@@ -50,7 +50,7 @@ __all__ = [
 
 RENDER_STAMP = "rendered.json"
 """In the state folder: what the last successful render made."""
-INPUTS = ("analysis", "notebooks", "book", "tools", "_quarto.yml", "_quarto-year.yml", "_quarto-edition.typ", "index.qmd",
+INPUTS = ("analysis", "notebooks", "book", "tools", "_quarto.yml", "_quarto-year.yml", "_quarto-edition.yml", "index.qmd",
           "pyproject.toml", "requirements.lock")  # fmt: skip
 """What a book is built from besides its data and text (relative to the project root); must be committed to publish."""
 
