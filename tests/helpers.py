@@ -46,10 +46,13 @@ def kernels_per_worker() -> int:
     return max(1, cores() // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
 
 
-def write_previous_record(data: Path, year: int, revise: tuple[str, str, str, int] | None = None, factor: float = 1.1) -> Path:
+def write_previous_record(
+    data: Path, year: int, revise: tuple[str, str, str, int] | None = None, factor: float = 1.1, drop_finding: bool = True
+) -> Path:
     """A SYNTHETIC record of an edition ``year`` beside ``data`` (``editions/<year>/``), as ``publish`` would write it,
     from the figures ``data`` holds up to ``year``; ``revise`` (dataset, indicator, group, year) gets a value that
-    is not the data's (times ``factor``), so a later edition lists it as revised. Never for the real editions/."""
+    is not the data's (times ``factor``), so a later edition lists it as revised; ``drop_finding`` leaves the first
+    data-quality finding out (it is then new since). Never for the real editions/."""
     import json
 
     import analysis as va
@@ -67,7 +70,8 @@ def write_previous_record(data: Path, year: int, revise: tuple[str, str, str, in
     meta = {"edition": year, "published": f"{year + 1}-03-15", "commit": "0" * 40, "figures": len(figures), "synthetic": True}
     (folder / "edition.json").write_text(json.dumps(meta), encoding="utf-8")
     (folder / "figures.csv").write_text(figures_csv(figures), encoding="utf-8")
-    (folder / "findings.csv").write_text(findings_csv(book.findings()[1:]), encoding="utf-8")  # one finding is new since
+    findings = book.findings()[1:] if drop_finding else book.findings()  # dropped: one finding is new since
+    (folder / "findings.csv").write_text(findings_csv(findings), encoding="utf-8")
     return folder
 
 

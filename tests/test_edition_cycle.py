@@ -206,7 +206,8 @@ def test_the_2019_appendix_lists_exactly_the_revised_figure_and_the_new_years_fi
     titles = {r[0]: int(r[2]) for r in tables["tbl-endringer-nye-ar"]}
     assert sorted(titles.values()) == sorted(expected.values()) and sum(titles.values()) == sum(expected.values())
     summary = "".join(nb["cells"][4]["outputs"][0]["data"]["text/markdown"])
-    assert f"Siden da er 1 tall revidert og ingen tall lagt til for 2018 eller tidligere; {sum(expected.values())} tall er nye for 2019" in summary
+    told = f"Siden da er 1 tall revidert og ingen tall lagt til for 2018 eller tidligere; {sum(expected.values())} tall er nye for 2019"
+    assert told in summary
 
 
 def test_the_2018_sites_pages_are_unchanged_and_the_landing_page_lists_both(cycle):

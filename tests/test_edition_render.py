@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -44,7 +43,8 @@ def draft(tmp_path_factory):
     env.pop("VIRKSOMHETSANALYSE_READS", None)
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+        cmd = [sys.executable, "-m", "analysis.cli", *args]
+        return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
 
     started = cli("edition", "new", "2019")
     assert started.returncode == 0, started.stderr
