@@ -57,7 +57,7 @@ def write_previous_record(
 
     import analysis as va
     from analysis.calc.numbers import value_decimals
-    from analysis.data.record import Figure, figures_csv, findings_csv
+    from analysis.data.record import Figure, figures_csv, findings_csv, series_csv
 
     book = va.setup(year, data)
     figures = []
@@ -72,6 +72,7 @@ def write_previous_record(
     (folder / "figures.csv").write_text(figures_csv(figures), encoding="utf-8")
     findings = book.findings()[1:] if drop_finding else book.findings()  # dropped: one finding is new since
     (folder / "findings.csv").write_text(findings_csv(findings), encoding="utf-8")
+    (folder / "series.csv").write_text(series_csv([f for f in figures if f.dataset != "text_figures"]), encoding="utf-8")
     return folder
 
 

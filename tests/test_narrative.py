@@ -322,7 +322,7 @@ def test_cli_build_refuses_the_pdf_with_text_not_reviewed_unless_draft(project, 
     assert "--draft" in result.output and "Nothing was run." in result.output and ran == []
     assert _invoke("build", "--year", 2019, "--data-dir", project, "--to", "html").exit_code == 0  # the HTML book shows the markers
     assert _invoke("build", "--year", 2019, "--data-dir", project, "--draft").exit_code == 0
-    assert ran[-1] == ("render", ("all", True))
+    assert ran[-1] == ("render", ("all", False, True))  # (to, force, draft)
 
 
 # --------------------------------------------------------------------------- the preview

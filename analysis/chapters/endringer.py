@@ -11,8 +11,9 @@ office's list of revisions does:
   earlier) in its series that it did not have;
 * **the new years' figures**: per dataset, how many figures the years after
   the previous edition add;
-* **series** new since the previous edition (in a dataset it showed, or in a
-  dataset that starts after it) or no longer in the data;
+* **series** new since the previous edition (not in the data then: its record
+  lists every series the data held; in a dataset it showed, or in a dataset
+  that starts after it) or no longer in the data;
 * **data quality**: findings new since the previous edition, and findings it
   reported that are gone.
 
@@ -103,7 +104,7 @@ def changes(book: Book) -> Changes | None:
             c.new_years.append(f)
         elif _series(f) in old_series:
             c.added.append(f)
-    for s in sorted(now_series - old_series):
+    for s in sorted(now_series - old_series - prev.series):  # not shown then, and not in the data then either
         if s[0] in old_datasets or s[0] in started_after:
             c.series_new.append((s, sorted(f.year for f in now.values() if _series(f) == s)))
     for s in sorted(old_series - now_series):

@@ -73,12 +73,14 @@ def check_edition(year: int, data_dir: Path) -> None:
 
 
 def unreviewed_blocks(year: int, data_dir: Path) -> list:
-    """The blocks of the ``year`` edition not reviewed (empty when the edition cannot be read: the run says why)."""
+    """The blocks of the ``year`` edition not reviewed that the book shows (empty when the edition cannot be read: the run
+    says why)."""
     from analysis.data.narrative import NarrativeError, narrative_dir_for
     from analysis.editions.review import edition_status
 
     try:
-        return edition_status(narrative_dir_for(data_dir), year, notebooks_dir=config.NOTEBOOKS_DIR, names=config.NOTEBOOKS).unreviewed
+        status = edition_status(narrative_dir_for(data_dir), year, notebooks_dir=config.NOTEBOOKS_DIR, names=config.NOTEBOOKS)
+        return status.unreviewed_shown
     except NarrativeError:
         return []
 

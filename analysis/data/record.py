@@ -4,6 +4,8 @@
   indicator, group, year, value as stored, unit, source); text figures (the
   source's running text) as dataset ``text_figures`` with their id as indicator;
 * ``findings.csv``: the data-quality findings the book reported (``FINDING_COLUMNS``);
+* ``series.csv``: every series ``data/`` held up to the year (``SERIES_COLUMNS``), shown or not, so that the next
+  edition tells a series new since from one the book did not show;
 * ``edition.json``: the year, the date of publishing, the git commit the book
   was built from, the SHA-256 of the data package (``data/``) and of the
   edition's text (``narrative/<year>/``), the PDF's SHA-256, and counts.
@@ -30,6 +32,8 @@ __all__ = [
     "RECORD_FILE",
     "FIGURES_FILE",
     "FINDINGS_FILE",
+    "SERIES_FILE",
+    "SERIES_COLUMNS",
     "FIGURE_COLUMNS",
     "FINDING_COLUMNS",
     "Figure",
@@ -41,12 +45,15 @@ __all__ = [
     "previous_edition",
     "figures_csv",
     "findings_csv",
+    "series_csv",
 ]
 
 EDITIONS_FOLDER = "editions"
 RECORD_FILE = "edition.json"
 FIGURES_FILE = "figures.csv"
 FINDINGS_FILE = "findings.csv"
+SERIES_FILE = "series.csv"
+SERIES_COLUMNS = ("dataset", "indicator", "group", "first_year", "last_year")
 FIGURE_COLUMNS = ("dataset", "indicator", "group", "year", "value", "unit", "source")
 FINDING_COLUMNS = ("kind", "ref", "year", "section", "printed", "computed", "description")
 
@@ -95,6 +102,8 @@ class EditionRecord:
     meta: dict
     figures: dict[tuple[str, str, str, int], Figure]
     findings: dict[tuple[str, str, int], Finding]
+    series: frozenset[tuple[str, str, str]] = frozenset()
+    """Every series the data held up to the year (``series.csv``; the figures' series when a record has none)."""
 
     @property
     def published(self) -> str:
@@ -135,7 +144,11 @@ def load_edition(editions_dir: Path, year: int, *, record: bool = True) -> Editi
     for r in _rows(read(FINDINGS_FILE)):
         g = Finding(r["kind"], r["ref"], int(r["year"]), r["section"], r["printed"], r["computed"], r["description"])
         findings[g.key] = g
-    return EditionRecord(int(year), meta, figures, findings)
+    if (folder / SERIES_FILE).exists():
+        series = frozenset((r["dataset"], r["indicator"], r["group"]) for r in _rows(read(SERIES_FILE)))
+    else:
+        series = frozenset((f.dataset, f.indicator, f.group) for f in figures.values())
+    return EditionRecord(int(year), meta, figures, findings, series)
 
 
 def previous_edition(editions_dir: Path, year: int, first: int) -> EditionRecord | None:
@@ -170,3 +183,11 @@ def findings_csv(findings: list[Finding]) -> str:
     """``findings.csv`` of a record, sorted by kind, ref and year."""
     rows = sorted((g.kind, g.ref, g.year, g.section, g.printed, g.computed, g.description) for g in findings)
     return _csv(FINDING_COLUMNS, rows)
+
+
+def series_csv(figures: list[Figure]) -> str:
+    """``series.csv`` of a record: each series of ``figures`` with its first and last year, sorted."""
+    spans: dict[tuple[str, str, str], list[int]] = {}
+    for f in figures:
+        spans.setdefault((f.dataset, f.indicator, f.group), []).append(f.year)
+    return _csv(SERIES_COLUMNS, [(*k, min(v), max(v)) for k, v in sorted(spans.items())])

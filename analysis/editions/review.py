@@ -64,6 +64,8 @@ class EditionStatus:
     """Blocks of the edition that no chapter notebook places (the book does not show them)."""
     typed: list[str]
     """``block: digits`` for every block with a figure typed into its text (the chapter would fail)."""
+    placed: list[str] = field(default_factory=list)
+    """The blocks the chapter notebooks place: what the book shows."""
 
     def states(self) -> list[BlockState]:
         return [s for c in self.chapters for s in c.blocks]
@@ -74,6 +76,11 @@ class EditionStatus:
     @property
     def unreviewed(self) -> list[BlockState]:
         return [s for s in self.states() if s.unreviewed]
+
+    @property
+    def unreviewed_shown(self) -> list[BlockState]:
+        """The blocks not reviewed that the book shows (a block no notebook places is in no PDF)."""
+        return [s for s in self.unreviewed if s.block.id in self.placed]
 
     @property
     def sources(self) -> list[int]:
@@ -122,7 +129,7 @@ def edition_status(
     wanted = [b for n in names for b in placed.get(n, [])]
     missing = [b for b in wanted if b not in have and not any(c.error and b.startswith(c.chapter + "/") for c in result)]
     unplaced = [b for c in result for b in (s.block.id for s in c.blocks) if b not in wanted]
-    return EditionStatus(year, result, missing, unplaced, typed)
+    return EditionStatus(year, result, missing, unplaced, typed, wanted)
 
 
 def _write(path: Path, text: str) -> None:

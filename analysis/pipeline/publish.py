@@ -10,8 +10,9 @@ the book can be rebuilt from (``analysis.pipeline.rebuild``).
 
 The record (``analysis.data.record``): every figure the chapters took from
 ``Book`` to show (their runs noted them: ``state.json``'s ``shown``), with
-value, unit and source; the data-quality findings; the commit, the date, the
-SHA-256 of the data package and of the edition's text. The record is written
+value, unit and source; the data-quality findings; every series the data held
+(shown or not); the commit, the date, the SHA-256 of the data package and of
+the edition's text. The record is written
 whole or not at all; publishing a year again needs ``replace``.
 """
 
@@ -28,7 +29,17 @@ from pathlib import Path
 
 from analysis import config
 from analysis.data.narrative import edition_dir, narrative_dir_for
-from analysis.data.record import FIGURES_FILE, FINDINGS_FILE, RECORD_FILE, editions_dir_for, figures_csv, findings_csv, load_edition
+from analysis.data.record import (
+    FIGURES_FILE,
+    FINDINGS_FILE,
+    RECORD_FILE,
+    SERIES_FILE,
+    editions_dir_for,
+    figures_csv,
+    findings_csv,
+    load_edition,
+    series_csv,
+)
 from analysis.pipeline.draft import unreviewed_in_book
 from analysis.pipeline.errors import BuildError
 from analysis.pipeline.git import head_commit, uncommitted
@@ -182,7 +193,7 @@ def publish(
     book was not built for ``year`` as a whole and final book, a chapter is out of date, the inputs are not
     committed, or git cannot tell the commit.
     """
-    from analysis.data.book import setup
+    from analysis.data.book import TEXT_FIGURES, setup
     from analysis.data.package import fingerprint
 
     year = int(year)
@@ -227,6 +238,7 @@ def publish(
         RECORD_FILE: json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
         FIGURES_FILE: figures_csv(figures),
         FINDINGS_FILE: findings_csv(findings),
+        SERIES_FILE: series_csv([f for f in book.figures() if f.dataset != TEXT_FIGURES]),
     }
     editions_dir.mkdir(parents=True, exist_ok=True)
     _write_record(folder, files, replace)
