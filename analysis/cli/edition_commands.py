@@ -7,9 +7,10 @@
     virksomhetsanalyse edition rebuild 2018         build a published edition again from the commit its record names
 
 Exit codes: 0 done; 1 ``edition status`` found blocks the book cannot use,
-``edition rebuild`` built something other than what was published; 2 usage
-error or refusal (an edition that exists or does not, a book not built or not
-committed, an unknown block).
+``edition rebuild`` built something other than what was published (or its
+build failed); 2 usage error or refusal (an edition that exists or does not, a
+book not built or not committed, an unknown block); 4 ``edition rebuild``
+without Quarto (the chapters are still run and compared).
 """
 
 from __future__ import annotations
@@ -321,20 +322,27 @@ def rebuild(
     from analysis.pipeline.rebuild import rebuild as rebuild_edition
 
     target = out or config.STATE_DIR / "rebuild" / str(year)
+    if out is None and target.exists():
+        import shutil
+
+        shutil.rmtree(target)  # the last rebuild in .build/: replaced (a folder given with --out must be new)
     console.print(f"rebuilding the {year} edition into {target} …", markup=False)
     try:
         result = rebuild_edition(year, target, root=config.PROJ_ROOT, data_dir=data_dir, run=not no_run)
     except (RebuildError, GitError) as exc:
         _fail(str(exc))
     console.print(f"commit {result.commit[:12]}: data package and text are the published ones", markup=False)
+    if result.differing:
+        err_console.print(f"rebuilt chapters differ from the published ones: {', '.join(result.differing)}", markup=False)
+        raise typer.Exit(EXIT_PROBLEMS)
+    same = "its chapters ran again and are byte-identical to the published ones; " if result.ran and result.returncode in (0, 4) else ""
+    if result.returncode == 4:  # the commit's own `build`: Quarto not installed
+        console.print(f"{same}Quarto is not installed, so the book was not rendered (see README: Quarto)", markup=False)
+        raise typer.Exit(4)
     if result.returncode != 0:
         tail = "\n".join(result.log.strip().splitlines()[-6:])
         err_console.print(f"the build in {result.folder} exited {result.returncode}:\n{tail}", markup=False)
         raise typer.Exit(EXIT_PROBLEMS)
-    if result.differing:
-        err_console.print(f"rebuilt chapters differ from the published ones: {', '.join(result.differing)}", markup=False)
-        raise typer.Exit(EXIT_PROBLEMS)
-    same = "its chapters ran again and are byte-identical to the published ones; " if result.ran else ""
     console.print(f"rebuilt: {same}the book is in {result.folder / '_book'}", markup=False)
 
 
