@@ -363,7 +363,10 @@ def check_sheet(
         source_cell = row[width - 1] if has_source else None
         if problem:
             problems.append(problem)
-        elif parsed:
+        elif parsed and parsed.literal == spec.values.get(layout.new_year):
+            ref = row[layout.new_column - 1].ref
+            values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, ref))
+        elif parsed:  # unchanged figures (above) are not written: only a figure written needs its source
             cell = row[layout.new_column - 1].ref
             credit, problem = _credit(sheet, source_cell, layout, cell, default_source, sources)
             if problem and problem not in problems:  # a missing column is one problem, not one per figure
