@@ -63,7 +63,8 @@ _NEW_HEADER_FILL = PatternFill("solid", fgColor="FFD966")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LINE_POINTS = 15.0
 """The height of one line of 11-point text, in points."""
-_GUIDE_WIDTH = 100
+_GUIDE_WIDTH = 72
+"""Column A of the guide, in character widths: LibreOffice makes it about 18 cm, the width of an A4 page inside its margins."""
 _WIDTHS = {1: 16, 2: 16, 3: 40, 4: 28, 5: 10}
 _YEAR_WIDTH, _SOURCE_WIDTH = 10, 48
 _UNBOUNDED = 1e15
@@ -77,7 +78,7 @@ def excel_number_format(decimals: int, percent: bool = False) -> str:
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (rounded up: a row too high reads, one too low overlaps)."""
-    return sum(max(1, math.ceil(len(part) / max(width * 0.95, 1))) for part in str(text).split("\n"))
+    return sum(max(1, math.ceil(len(part) / max(width * 1.05, 1))) for part in str(text).split("\n"))
 
 
 def _print_setup(ws: Worksheet, landscape: bool, last_row: int, last_col: int) -> None:
