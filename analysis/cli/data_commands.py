@@ -199,7 +199,7 @@ def import_(
     Exit 0 when imported (or nothing to import), 1 when the input is rejected (nothing written).
     """
     from analysis.data.problems import DataError
-    from analysis.intake.apply import apply_import
+    from analysis.intake.archive import apply_keeping_a_copy
     from analysis.intake.plan import plan_import
     from analysis.intake.problems import ImportRejected
     from analysis.intake.report import summary_lines
@@ -227,7 +227,7 @@ def import_(
         flagged = flagged_problems(rows)
         if flagged and not accept_flagged:
             raise ImportRejected(flagged)
-        files = _apply_keeping_a_copy(plan, data_dir, dry_run, apply_import)
+        files, copy = apply_keeping_a_copy(plan, data_dir, dry_run=dry_run)
     except ImportRejected as exc:
         _print_warnings(exc.warnings)
         _print_rejected(file.name, exc.problems)
@@ -265,28 +265,6 @@ def _print_review(rows: list) -> None:
         table.add_row(*(Text(x) for x in (where, r.label, r.unit, before, new, r.change, "FLAGGED" if r.flags else "")))
     wide = Console(highlight=False, emoji=False, width=console.size.width if console.is_terminal else 160)
     wide.print(table)
-
-
-def _apply_keeping_a_copy(plan, data_dir: Path, dry_run: bool, apply_import) -> list[str]:
-    """Keep a copy of the input under its sha256 (``workbooks/imported/``), then write; the copy goes again if the import fails."""
-    from analysis.intake.archive import keep_copy
-    from analysis.intake.problems import ImportProblem, ImportRejected
-
-    if dry_run or not plan.written:
-        return apply_import(plan, data_dir, dry_run=dry_run)
-    try:
-        copy, made = keep_copy(plan.source, plan.sha256, data_dir)
-    except OSError as exc:
-        msg = f"cannot keep a copy of the file in workbooks/imported/ ({exc.strerror or exc}); the copy traces every figure to its file"
-        raise ImportRejected([ImportProblem(f"file '{plan.source.name}'", None, msg, "copy")]) from exc
-    try:
-        files = apply_import(plan, data_dir, dry_run=False)
-    except BaseException:
-        if made:
-            copy.unlink(missing_ok=True)
-        raise
-    console.print(f"kept a copy: {copy}", markup=False)
-    return files
 
 
 def _print_kostra_notes(result) -> None:

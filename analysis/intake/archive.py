@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["WORKBOOKS", "IMPORTED", "workbook_folder", "copy_path", "keep_copy"]
+__all__ = ["WORKBOOKS", "IMPORTED", "workbook_folder", "copy_path", "keep_copy", "apply_keeping_a_copy"]
 
 WORKBOOKS = "workbooks"
 IMPORTED = "imported"
@@ -49,3 +49,27 @@ def keep_copy(source: Path, sha256: str, data_dir: Path) -> tuple[Path, bool]:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target, True
+
+
+def apply_keeping_a_copy(plan, data_dir: Path, *, dry_run: bool = False) -> tuple[list[str], Path | None]:
+    """``apply_import`` with a copy of the input kept first (``keep_copy``); the copy goes again if the import fails.
+
+    Returns the files written and the copy (``None`` for a dry run or nothing to write). A copy that cannot
+    be written refuses the import (``ImportRejected``): nothing is written without it.
+    """
+    from analysis.intake.apply import apply_import
+    from analysis.intake.problems import ImportProblem, ImportRejected
+
+    if dry_run or not plan.written:
+        return apply_import(plan, data_dir, dry_run=dry_run), None
+    try:
+        copy, made = keep_copy(plan.source, plan.sha256, data_dir)
+    except OSError as exc:
+        msg = f"cannot keep a copy of the file in {WORKBOOKS}/{IMPORTED}/ ({exc.strerror or exc}); the copy traces every figure to its file"
+        raise ImportRejected([ImportProblem(f"file '{plan.source.name}'", None, msg, "copy")]) from exc
+    try:
+        return apply_import(plan, data_dir, dry_run=False), copy
+    except BaseException:
+        if made:
+            copy.unlink(missing_ok=True)
+        raise
