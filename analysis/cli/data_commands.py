@@ -245,6 +245,8 @@ def import_(
         console.print(f"would write: {', '.join(files)}", markup=False)
     else:
         console.print(f"wrote: {', '.join(files)}", markup=False)
+    if copy is not None:
+        console.print(f"kept a copy: {copy}", markup=False)
 
 
 def _print_review(rows: list) -> None:
