@@ -139,6 +139,10 @@ EmptyYearOpt = Annotated[
         help="Allow a YEAR after the latest year in the data (a book ahead of its figures); without it such a year is refused.",
     ),
 ]
+RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
+BuildForceOpt = Annotated[
+    bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),
@@ -238,13 +242,15 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     _sync_year_profile()
 
 
-def _render(to: Target) -> None:
-    """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
+def _render(to: Target, force: bool = False) -> None:
+    """Render with Quarto unless the book is up to date; exit 4 when it is missing, 5 when it fails."""
     from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
     from analysis.pipeline.render import render_book
 
     try:
-        out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
+        result = render_book(
+            to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS, force=force
+        )
     except QuartoMissing as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_NO_QUARTO) from None
@@ -254,7 +260,10 @@ def _render(to: Target) -> None:
     except BuildError as exc:
         err_console.print(f"[bold red]error[/]: {exc}")
         raise typer.Exit(2) from None
-    console.print(f"[green]book rendered[/] into {out}")
+    if result.rendered:
+        console.print(f"[green]book rendered[/] into {result.output_dir}")
+    else:
+        console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
 
 
 @app.command()
@@ -287,18 +296,20 @@ def run(
 
 
 @app.command()
-def render(to: ToOpt = Target.all) -> None:
+def render(to: ToOpt = Target.all, force: RenderForceOpt = False) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
-    Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
+    Nothing is rendered when _book/ was rendered from the same chapters, text pages, settings, assets
+    and Quarto (--force renders anyway). Exit 4 when Quarto is not installed (with the ways to get
+    it), 5 when Quarto fails.
     """
-    _render(to)
+    _render(to, force)
 
 
 @app.command()
 def build(
     year: YearOpt = config.DEFAULT_YEAR,
-    force: ForceOpt = False,
+    force: BuildForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
@@ -316,7 +327,7 @@ def build(
     if find_quarto() is None:
         err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
-    _render(to)
+    _render(to, force)
 
 
 @app.command()
