@@ -31,7 +31,6 @@ from analysis.data.package import observation_names, read_descriptor
 from analysis.data.problems import Problem
 from analysis.data.provenance import Credit, credit_for
 from analysis.data.validate import cached_problems
-from analysis.intake.archive import WORKBOOKS
 from analysis.intake.cells import NumberError, numeric_literal, parse_text
 from analysis.intake.plan import plan_import
 from analysis.intake.template import FIXED_HEADER, GUIDE_SHEET, META_SHEET, SOURCE_HEADER, read_observation_literals, sheet_names
@@ -40,6 +39,8 @@ from helpers import tree_hash
 
 YEAR = 2019
 SOURCE = "SYNTETISK: Bærum kommune, HR-systemet (kilde for testene)"
+WORKBOOKS = "workbooks"
+"""The folder beside data/ where `template` writes (README: Adding a new year)."""
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019"
 NBSP, NNBSP = "\u00a0", "\u202f"
 

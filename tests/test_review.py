@@ -16,12 +16,13 @@ from typer.testing import CliRunner
 
 from analysis.cli.main import app
 from analysis.config import DATA_DIR, PROJ_ROOT
-from analysis.intake.archive import IMPORTED, WORKBOOKS
 from analysis.intake.template import layouts, read_observation_literals
 from analysis.intake.workbook import build_template
 from helpers import tree_hash
 
 YEAR = 2019
+WORKBOOKS, IMPORTED = "workbooks", "imported"
+"""Where new-year workbooks and the copies of imported files live (README: Adding a new year)."""
 SOURCE = "SYNTETISK: Bærum kommune, HR-systemet (kilde for testene)"
 DATASETS = ["adm_kpi", "osu_arsverk", "hr_sykefravaer"]
 
