@@ -31,7 +31,8 @@ from openpyxl.utils.cell import range_boundaries
 
 from analysis.calc.numbers import SIG_DIGITS, significant_digits, thousands
 from analysis.data.provenance import Credit
-from analysis.intake.cells import BLANKS, Cell, NumberError, Parsed, cell_number, cell_text, date_reading, shown_literal
+from analysis.intake.cells import BLANKS, Cell, NumberError, Parsed, cell_number, cell_text, date_reading
+from analysis.intake.cells import shown_literal as _shown_nbsp
 from analysis.intake.problems import ImportProblem
 from analysis.intake.read import InputSheet
 from analysis.intake.template import FIXED_HEADER, SOURCE_HEADER, Lookups, RowLayout, SheetLayout
@@ -138,6 +139,11 @@ def _check_ids(
     return (ind, grp), None
 
 
+def _shown(literal: str, percent: bool = False) -> str:
+    """A literal the Norwegian way for a message (``1 422,3``, ``3 000 %``), with plain spaces as the other messages."""
+    return _shown_nbsp(literal, percent).replace("\u00a0", " ")
+
+
 def _check_value(sheet: InputSheet, cell: Cell, spec: RowLayout, year: int) -> tuple[Parsed | None, ImportProblem | None]:
     """The new year's value of a cell, checked against its unit (and, for a date typed by mistake, the year before's)."""
     unit, key = spec.unit, (spec.indicator, spec.group)
@@ -162,7 +168,7 @@ def _check_value(sheet: InputSheet, cell: Cell, spec: RowLayout, year: int) -> t
     too_big = (unit.maximum is not None and v > Decimal(repr(unit.maximum))) or (last is not None and v >= 10 * last > 0)
     reading = date_reading(cell.value) if too_big and not isinstance(cell.value, str) else None
     if reading:
-        msg = f"expected a number for {series}, found {shown_literal(format(cell.value, '.15g'))}, which is {reading}"
+        msg = f"expected a number for {series}, found {_shown(format(cell.value, '.15g'))}, which is {reading}"
         return None, ImportProblem(sheet.where, cell.ref, msg, "date")
     if parsed.percent and not unit.is_percent:
         msg = f"expected a number in {unit.label} for {series} (no %), found the percentage {parsed.shown}"
@@ -171,10 +177,12 @@ def _check_value(sheet: InputSheet, cell: Cell, spec: RowLayout, year: int) -> t
         msg = f"expected a value of at least {unit.minimum:g} (unit {unit.label}) for {series}, found {parsed.shown}"
         return None, ImportProblem(sheet.where, cell.ref, msg, "out-of-range")
     if unit.maximum is not None and v > Decimal(repr(unit.maximum)):
-        msg = f"expected a value of at most {unit.maximum:g} {unit.label} for {series}, found {parsed.shown}"
+        found = _shown(parsed.literal, parsed.percent)
+        msg = f"expected a value of at most {unit.maximum:g} {unit.label} for {series}, found {found}"
         if parsed.percent and isinstance(cell.value, int | float):
-            whole = shown_literal(format(cell.value, ".15g"))
-            msg += f": the cell has a percent format, where {whole} means {parsed.shown}; type the share with its percent sign ({whole} %)"
+            whole = _shown(format(cell.value, ".15g"))
+            shown = _shown(parsed.literal, True)
+            msg += f": the cell has a percent format, where {whole} means {shown}; type the share with its percent sign ({whole} %)"
         return None, ImportProblem(sheet.where, cell.ref, msg, "out-of-range")
     return parsed, None
 
@@ -373,7 +381,7 @@ def check_sheet(
                 problems.append(problem)
             values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, cell, credit))
         text = _source_text(source_cell) if source_cell is not None else ""
-        if text and text != " ".join(spec.source.split()):
+        if text and text != " ".join(spec.source.split()) and not problem:  # a refused figure's source is not news
             if not parsed or parsed.literal == spec.values.get(layout.new_year):
                 warnings.append(_unused_source(sheet, source_cell, layout.new_year))
     return values, problems
