@@ -617,3 +617,13 @@ def test_cli_preview_writes_pages(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "p" / "index.html").exists() and (tmp_path / "p" / "osu.html").exists()
     assert (tmp_path / "p" / "assets" / "vega-bundle.js").stat().st_size > 100_000
+
+
+def test_vega_bundle_is_written_once_per_vl_convert_version(tmp_path, monkeypatch):
+    path = render.write_vega_bundle(tmp_path)
+    assert path.read_bytes().startswith(b"// vega, vega-lite and vega-embed from vl-convert-python ")
+    monkeypatch.setattr(render, "_vega_bundle", lambda: pytest.fail("assembled again although the bundle is current"))
+    assert render.write_vega_bundle(tmp_path) == path  # not assembled (vl-convert takes up to 2 s)
+    path.write_bytes(b"// vega from vl-convert-python 0.0.1\n")
+    monkeypatch.setattr(render, "_vega_bundle", lambda: b"new")
+    assert render.write_vega_bundle(tmp_path).read_bytes() == b"new"  # another version: written again

@@ -79,9 +79,9 @@ def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from analysis.data.consistency import Status, run_all
     from analysis.data.package import observation_names, read_descriptor
-    from analysis.data.validate import validate_data
+    from analysis.data.validate import cached_problems
 
-    problems = validate_data(data_dir)
+    problems = cached_problems(data_dir)  # data whose content passed before are not checked again
     if problems:
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir}:[/]")
         _print_problems(problems)
