@@ -23,8 +23,8 @@ import yaml
 from great_tables import GT
 
 import analysis as va
-from analysis.pipeline import notebook, render
 from analysis.config import APPENDICES, BOOK_DIR, CHAPTERS, NOTEBOOKS, PROJ_ROOT
+from analysis.pipeline import notebook, render
 from analysis.present import fonts, tables
 from analysis.present.png import CHARTS_ENV
 

@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.pipeline import errors, keys, notebook, render, run, state
 from analysis.cli import main as cli
+from analysis.pipeline import errors, keys, notebook, render, run, state
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = config.PROJ_ROOT

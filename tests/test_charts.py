@@ -54,8 +54,12 @@ def axis_labels(spec: dict) -> list[list[str]]:
         if "role-axis-label" not in axis:
             continue
         labels = axis.split("role-axis-label", 1)[1].split("role-axis-title", 1)[0]
-        out.append([re.sub(r"&[a-z#0-9]+;", lambda m: {"&amp;": "&", "&lt;": "<", "&gt;": ">"}.get(m[0], m[0]), t)
-                    for t in re.findall(r"<text[^>]*>([^<]*)</text>", labels)])
+        out.append(
+            [
+                re.sub(r"&[a-z#0-9]+;", lambda m: {"&amp;": "&", "&lt;": "<", "&gt;": ">"}.get(m[0], m[0]), t)
+                for t in re.findall(r"<text[^>]*>([^<]*)</text>", labels)
+            ]
+        )
     return out
 
 
@@ -118,7 +122,7 @@ def test_shares_are_labelled_with_their_percent_sign():
     spec = next(s for c, s in BOOK_CHARTS if c == "osu-fordeling")
     _fonts()
     svg = vlc.vegalite_to_svg(spec, format_locale=d3_locale())
-    marks = re.findall(r"<text[^>]*>([^<]*)</text>", svg.split('role-mark', 1)[1])
+    marks = re.findall(r"<text[^>]*>([^<]*)</text>", svg.split("role-mark", 1)[1])
     assert any(re.fullmatch(r"\d+\u00a0%", m) for m in marks), marks
 
 
@@ -137,10 +141,12 @@ def _contrast_with_white(hex_colour: str) -> float:
 def _seen_apart(a: str, b: str) -> float:
     """The smallest CAM02-UCS colour difference of two colours for normal vision and the three dichromacies."""
     import colorspacious
+
     ways = [None, "deuteranomaly", "protanomaly", "tritanomaly"]
 
     def seen(c, cvd):
-        return _rgb(c) if cvd is None else colorspacious.cspace_convert(_rgb(c), {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}, "sRGB1")
+        space = {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}
+        return _rgb(c) if cvd is None else colorspacious.cspace_convert(_rgb(c), space, "sRGB1")
 
     return min(colorspacious.deltaE(seen(a, w), seen(b, w), input_space="sRGB1") for w in ways)
 

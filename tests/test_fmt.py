@@ -72,15 +72,20 @@ def test_year_span_and_d3_locale():
     assert loc["decimal"] == "," and loc["thousands"] == NBSP and loc["minus"] == MINUS
 
 
+ENERGI = "Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)"
+POLITISK = "Brutto driftsutgifter til Politisk styring, pr. innb."
+ADMINISTRASJON = "Brutto driftsutgifter til Administrasjon, kroner pr. innbygger"
+
+
 @pytest.mark.parametrize(
     ("label", "unit", "shown"),
     [
         ("Årsverk", "årsverk", "Årsverk"),
-        ("Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)", "kWh per kvm", "Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)"),
+        (ENERGI, "kWh per kvm", ENERGI),
         ("Energiforbruk (kWt/kvm), temperaturkorrigert", "kWh per kvm", "Energiforbruk (kWt/kvm), temperaturkorrigert"),
         ("Energiforbruk per kvm", "kWh per kvm", "Energiforbruk per kvm (kWh)"),
-        ("Brutto driftsutgifter til Politisk styring, pr. innb.", "kr per innbygger", "Brutto driftsutgifter til Politisk styring, pr. innb. (kr)"),
-        ("Brutto driftsutgifter til Administrasjon, kroner pr. innbygger", "kr per innbygger", "Brutto driftsutgifter til Administrasjon, kroner pr. innbygger"),
+        (POLITISK, "kr per innbygger", f"{POLITISK} (kr)"),
+        (ADMINISTRASJON, "kr per innbygger", ADMINISTRASJON),
         ("Samlet areal på formålsbyggene", "kvm", "Samlet areal på formålsbyggene (kvm)"),
         ("Totalt sykefravær", "%", "Totalt sykefravær"),
     ],

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 import analysis as va
 from analysis import config
-from analysis.pipeline.run import run_notebooks
 from analysis.calc.metrics import pct_change, trend3
 from analysis.cli.main import app
+from analysis.pipeline.run import run_notebooks
 from analysis.present.fmt import fmt_change_pct, fmt_number
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019" / "SYNTHETIC_mal-2019_utfylt.xlsx"

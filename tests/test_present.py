@@ -315,7 +315,10 @@ def test_csv_writes_percentage_points_as_numbers_with_the_unit_in_the_header():
     rows = [["Andel", "53\u00a0%", "+4,0\u00a0pp"], ["Deltid", "31\u00a0%", f"{MINUS}4,0\u00a0pp"], ["Ny", "–", "–"]]
     lines = table_output(
         pl.DataFrame({STUB: [r[0] for r in rows], "2018": [r[1] for r in rows], "Endring": [r[2] for r in rows]}),
-        id="t", title="T", plain="p", source="Kilde: x.",
+        id="t",
+        title="T",
+        plain="p",
+        source="Kilde: x.",
     ).csv.splitlines()
     assert lines[0] == ";2018;Endring (pp);Kilde"
     assert lines[1:3] == ["Andel;53%;+4,0;Kilde: x.", "Deltid;31%;-4,0;Kilde: x."]  # numbers: no ' before them

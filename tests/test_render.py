@@ -384,8 +384,10 @@ def pdf_chapter_xref_labels(text: str, prefix: str, titles: dict[str, str]) -> l
     for m in re.finditer(rf"\b{re.escape(prefix)}\s+(\d+|[A-Z])\b(?!\.\d)", text):
         label = m.group(1)
         title = titles.get(label)
-        if title and re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
-            continue
+        if title is None:
+            continue  # not a chapter's label: a page number after "Vedlegg" in the PDF's contents
+        if re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
+            continue  # a running header "Kapittel 1. Title"
         out.append(label)
     return out
 
@@ -510,9 +512,13 @@ TEXT_BOTTOM = A4_HEIGHT - 70.87
 """The foot of the text area: A4 less the book template's bottom margin (orange-book: 2,5 cm)."""
 
 
+DESCENT = 4.0
+"""How far a last line's descenders may reach below the text area (a word's box includes the face's descent)."""
+
+
 def below_text_area(words: list[Word]) -> list[Word]:
     """Words that end below the text area, except the page number in the foot margin."""
-    return [w for w in words if w.bottom > TEXT_BOTTOM + 1 and not (w.text.isdigit() and w.top > TEXT_BOTTOM + 10)]
+    return [w for w in words if w.bottom > TEXT_BOTTOM + DESCENT and not (w.text.isdigit() and w.top > TEXT_BOTTOM + 10)]
 
 
 _BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/\[\]<>()]+)")
@@ -647,12 +653,14 @@ def test_normalize_pdf_text_joins_hyphenated_words():
 
 
 def test_pdf_chapter_xref_labels_skip_running_headers_and_section_numbers():
-    titles = {"1": "Organisasjon, styring og utvikling", "A": "Datakvalitet"}
+    titles = {"1": "Organisasjon, styring og utvikling", "3": "Eiendom", "A": "Datakvalitet"}
     text = (
         "12 Kapittel 1. Organisasjon, styring og utvikling Som vist i Kapittel 3, og i Kapittel 1. Deretter "
         "Kapittel 2.2.4 / 2.2.5 og Kapittel 1.Organisasjon, styring og utvikling"
     )
     assert pdf_chapter_xref_labels(text, "Kapittel", titles) == ["3", "1"]
+    # the contents' "Vedlegg ..... 45" is no reference
+    assert pdf_chapter_xref_labels("Vedlegg 45 A. Datakvalitet, se Vedlegg A.", "Vedlegg", titles) == ["A"]
 
 
 def test_pdf_title_labels():
@@ -767,7 +775,7 @@ def test_overlapping_words_and_text_area():
     e = Word("touching", 130, 200, 150, 210)  # shares an edge with a: not over it
     assert {frozenset(pair) for pair in overlapping_words([d, c, b, a, e])} == {frozenset((a, b)), frozenset((b, e))}
     assert overlapping_words([a, c, d]) == []
-    foot = [Word("41", 290, 795, 300, 805), Word("Totalt", 85, 770, 110, 780), Word("rad", 85, 760, 100, 770)]
+    foot = [Word("41", 290, 795, 300, 805), Word("Totalt", 85, 770, 110, 780), Word("rad", 85, 760, 772, 772.2)]
     assert below_text_area(foot) == [foot[1]]
 
 
@@ -826,6 +834,7 @@ class Build:
     renders: list[Render]
     gitignore_before: bytes | None
     gitignore_after: bytes | None
+    env: dict[str, str] = field(default_factory=dict)
 
     def page(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
@@ -848,7 +857,7 @@ def built(tmp_path_factory) -> Build:
     renders = []
     for i in range(RENDERS):
         proc = subprocess.run(
-            [sys.executable, "-m", "analysis.cli", "render"],
+            [sys.executable, "-m", "analysis.cli", "render", *(["--force"] if i else [])],  # the same inputs: forced
             cwd=root,
             env=env,
             capture_output=True,
@@ -861,7 +870,7 @@ def built(tmp_path_factory) -> Build:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-60:])
             pytest.fail(f"render {i + 1} of {RENDERS} exited {proc.returncode}:\n{tail}", pytrace=False)
     after = gitignore.read_bytes() if gitignore.exists() else None
-    return Build(root, root / "_book", renders, before, after)
+    return Build(root, root / "_book", renders, before, after, env)
 
 
 def _html_pages(build: Build) -> list[str]:
@@ -951,6 +960,36 @@ def test_no_nested_book_after_repeated_builds(built):
     assert nested == [], f"after {RENDERS} builds: {[p.relative_to(built.root).as_posix() for p in nested]}"
     leftovers = sorted(p.name for p in built.root.iterdir() if p.name.startswith("_book."))
     assert leftovers == [], f"staging folders left beside _book/: {leftovers}"
+
+
+def test_render_again_with_nothing_changed_renders_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "render"], cwd=built.root, env=built.env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "book up to date" in proc.stdout, proc.stdout + proc.stderr
+    assert {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()} == before
+
+
+def test_failed_render_leaves_the_book_and_nothing_beside_it(built, tmp_path):
+    """A Typst error (a broken header in a copy): exit 5, ``_book/`` as it was, no ``index.typ``, no ``_book.tmp``."""
+    root = tmp_path / "project"
+    _copy_project(config.PROJ_ROOT, root)
+    shutil.copytree(built.out, root / "_book")
+    header = root / "tools" / "typst-header.typ"
+    header.write_text(header.read_text(encoding="utf-8") + '\n#set text(size: "not a length")\n', encoding="utf-8")
+    before = {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()}
+    env = {**built.env, "PYTHONPATH": str(root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "render", "--to", "typst"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RENDER_TIMEOUT,
+    )
+    assert proc.returncode == 5, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()} == before
+    left = sorted(p.name for p in root.iterdir() if p.suffix == ".typ" or p.name.startswith("_book."))
+    assert left == [], f"left beside the sources: {left}"
 
 
 def test_gitignore_unchanged_by_render(built):
@@ -1073,19 +1112,18 @@ def test_chapter_references_agree_between_html_and_pdf(pages, pdf_text, titles):
     xrefs = [(prefix, label) for rel, doc in pages.items() for prefix, label, _ in chapter_xrefs(doc, rel)]
     assert any(p == CHAPTER_WORD for p, _ in xrefs), f"no '{CHAPTER_WORD} N' cross-reference in the HTML: {sorted(set(xrefs))[:10]}"
     by_label = {label: titles[page] for page, label in EXPECTED_PAGES if label}
-    html_text = "\n".join(content_text(doc) for doc in pages.values())
-    # The HTML book writes a reference from the home page as the chapter's number and title
-    # ("1 Organisasjon, styring og utvikling beskriver ..."), the PDF as "Kapittel 1 beskriver ..."
-    # (Quarto 1.10.18): both name the same chapter by the same number, so such a link counts as one.
+    # In the HTML a reference is a link (a.quarto-xref). From the home page the HTML book writes it with the
+    # chapter's title ("1 Organisasjon, styring og utvikling beskriver ...", "Vedlegg A — Datakvalitet"), the
+    # PDF as "Kapittel 1", "Vedlegg A" (Quarto 1.10.18): the same chapter by the same number, so each counts once.
     titled = Counter(
         label
         for doc in pages.values()
         for a in doc.find_all("a", cls="quarto-xref")
         for label, title in by_label.items()
-        if re.fullmatch(rf"{re.escape(label)}\s+{_title_pattern(title)}", " ".join(a.text().split()))
+        if re.fullmatch(rf"(?:\S+\s+)?{re.escape(label)}\s+(?:\u2014\s+)?{_title_pattern(title)}", " ".join(a.text().split()))
     )
     for prefix in sorted({p for p, _ in xrefs} | {CHAPTER_WORD}):
-        in_html = Counter(pdf_chapter_xref_labels(html_text, prefix, by_label))
+        in_html = Counter(label for p, label in xrefs if p == prefix and label in by_label)
         in_html += Counter({k: n for k, n in titled.items() if k.isdigit() == (prefix == CHAPTER_WORD)})
         in_pdf = Counter(pdf_chapter_xref_labels(pdf_text, prefix, by_label))
         assert in_pdf == in_html, f"'{prefix} N': HTML {dict(sorted(in_html.items()))}, PDF {dict(sorted(in_pdf.items()))}"

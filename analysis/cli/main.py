@@ -140,9 +140,7 @@ EmptyYearOpt = Annotated[
     ),
 ]
 RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
-BuildForceOpt = Annotated[
-    bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")
-]
+BuildForceOpt = Annotated[bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),

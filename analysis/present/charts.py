@@ -149,7 +149,10 @@ LABEL_FONT_SIZE = 12
 
 
 def label_room(labels: Sequence[object]) -> int:
-    """The width (px) the longest axis label needs in the book's font: labels are never cut."""
+    """The width (px) the longest axis label needs in the book's font; the plot gets the rest of the chart's width.
+
+    The axes themselves never cut a label (``labelLimit=0``): in a browser, vega may measure the
+    labels before Lato has loaded, with a wider fallback face."""
     return math.ceil(max((fonts.text_width(str(x), LABEL_FONT_SIZE) for x in labels), default=0.0)) + 4
 
 
@@ -245,7 +248,7 @@ def chart_bars(
     year_labels = [str(y) for y in ys]
     room = label_room(order)
     bars = alt.Chart(df).encode(
-        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=room)),
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
         yOffset=alt.YOffset("År:N", sort=year_labels),
         x=alt.X("Verdi:Q", axis=value_axis(df["Verdi"].to_list(), zero=True, title=str(unit))),
         color=alt.Color("År:N", sort=year_labels, scale=alt.Scale(domain=year_labels, range=year_colours(len(year_labels))), title=None),
@@ -278,7 +281,7 @@ def chart_shares(
     order = df.sort("Andel", descending=True)["Gruppe"].to_list()
     room = label_room(order)
     base = alt.Chart(df).encode(
-        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=room)),
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
         x=alt.X("Andel:Q", scale=alt.Scale(domain=[0, 100]), axis=value_axis([0.0, 100.0], zero=True, title=f"Andel i {year} (%)")),
     )
     # each bar's share written with its unit (the locale's percent sign: «12,8 %»)
@@ -326,12 +329,13 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
     order = [r["Indikator"] for r in ranges]
     rdf, pdf = pl.DataFrame(ranges), pl.DataFrame(points)
     room = label_room(order)
-    y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=room))
+    y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     index_values = [*rdf["Lavest"].to_list(), *rdf["Høyest"].to_list(), *pdf["Indeks"].to_list(), 100.0]
+    index_title = f"Indeks, ASSS-snitt = 100 ({year})"
     bar = (
         alt.Chart(rdf)
         .mark_bar(color="#D0D0D0", height=12)
-        .encode(y=y, x=alt.X("Lavest:Q", axis=value_axis(index_values, zero=True, title=f"Indeks, ASSS-snitt = 100 ({year})")), x2="Høyest:Q")
+        .encode(y=y, x=alt.X("Lavest:Q", axis=value_axis(index_values, zero=True, title=index_title)), x2="Høyest:Q")
     )
     rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color="#555555", strokeDash=[4, 3]).encode(x="x:Q")
     kommuner = ["Bærum", "Asker"]

@@ -156,7 +156,8 @@ def fmt_label_unit(label, unit_label: str):
     words = _unit_words(label)
     amount, _, per = unit.partition(" per ")
     has_amount = all(w in words for w in _unit_words(amount))
-    has_per = bool(per) and any(words[i] == "per" and words[i + 1 : i + 1 + len(_unit_words(per))] == _unit_words(per) for i in range(len(words)))
+    per_words = _unit_words(per)
+    has_per = bool(per) and any(words[i] == "per" and words[i + 1 : i + 1 + len(per_words)] == per_words for i in range(len(words)))
     if has_amount and (has_per or not per):
         return label
     return label + f" ({amount if has_per else unit})"

@@ -167,7 +167,9 @@ class ChartOutput:
             f"<script>(function(){{var el=document.getElementById('{self.id}-vis');"
             f"if(!window.vegaEmbed){{return;}}"
             f"el.nextElementSibling.remove();"
-            f"vegaEmbed(el,{spec},{{actions:false,renderer:'svg',formatLocale:{locale}}})"
+            # drawn once the book's font has loaded, so that vega measures labels in Lato, not a fallback
+            f"(document.fonts?document.fonts.ready:Promise.resolve()).then(function(){{"
+            f"return vegaEmbed(el,{spec},{{actions:false,renderer:'svg',formatLocale:{locale}}});}})"
             f".then(function(r){{var s=el.querySelector('svg');if(s){{s.setAttribute('aria-hidden','true');}}}})"
             f".catch(function(e){{console.error(e);}});}})();</script>"
         )
