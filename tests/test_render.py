@@ -834,6 +834,7 @@ class Build:
     renders: list[Render]
     gitignore_before: bytes | None
     gitignore_after: bytes | None
+    env: dict[str, str] = field(default_factory=dict)
 
     def page(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
@@ -856,7 +857,7 @@ def built(tmp_path_factory) -> Build:
     renders = []
     for i in range(RENDERS):
         proc = subprocess.run(
-            [sys.executable, "-m", "analysis.cli", "render"],
+            [sys.executable, "-m", "analysis.cli", "render", *(["--force"] if i else [])],  # the same inputs: forced
             cwd=root,
             env=env,
             capture_output=True,
@@ -869,7 +870,7 @@ def built(tmp_path_factory) -> Build:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-60:])
             pytest.fail(f"render {i + 1} of {RENDERS} exited {proc.returncode}:\n{tail}", pytrace=False)
     after = gitignore.read_bytes() if gitignore.exists() else None
-    return Build(root, root / "_book", renders, before, after)
+    return Build(root, root / "_book", renders, before, after, env)
 
 
 def _html_pages(build: Build) -> list[str]:
@@ -959,6 +960,36 @@ def test_no_nested_book_after_repeated_builds(built):
     assert nested == [], f"after {RENDERS} builds: {[p.relative_to(built.root).as_posix() for p in nested]}"
     leftovers = sorted(p.name for p in built.root.iterdir() if p.name.startswith("_book."))
     assert leftovers == [], f"staging folders left beside _book/: {leftovers}"
+
+
+def test_render_again_with_nothing_changed_renders_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "render"], cwd=built.root, env=built.env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "book up to date" in proc.stdout, proc.stdout + proc.stderr
+    assert {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()} == before
+
+
+def test_failed_render_leaves_the_book_and_nothing_beside_it(built, tmp_path):
+    """A Typst error (a broken header in a copy): exit 5, ``_book/`` as it was, no ``index.typ``, no ``_book.tmp``."""
+    root = tmp_path / "project"
+    _copy_project(config.PROJ_ROOT, root)
+    shutil.copytree(built.out, root / "_book")
+    header = root / "tools" / "typst-header.typ"
+    header.write_text(header.read_text(encoding="utf-8") + '\n#set text(size: "not a length")\n', encoding="utf-8")
+    before = {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()}
+    env = {**built.env, "PYTHONPATH": str(root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "render", "--to", "typst"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RENDER_TIMEOUT,
+    )
+    assert proc.returncode == 5, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()} == before
+    left = sorted(p.name for p in root.iterdir() if p.suffix == ".typ" or p.name.startswith("_book."))
+    assert left == [], f"left beside the sources: {left}"
 
 
 def test_gitignore_unchanged_by_render(built):

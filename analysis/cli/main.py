@@ -10,11 +10,12 @@
     virksomhetsanalyse edition new 2019 / edition status 2019 / publish --year 2019   the editions
 
 Exit codes: 0 success, 1 invalid data, 2 usage error (also ``run``/``build``
-for a year some datasets have no figures for, named before anything runs, or
-a year without an edition of the text), 3 a chapter failed, 4 Quarto is not
-installed, 5 Quarto failed, 6 a PDF of an edition with text not reviewed
-(without ``--draft``), 70 internal error (one line on the terminal; the
-traceback is written to a log file).
+for a year the data cannot show: after the latest data year without
+``--allow-empty-year``, or before some dataset's first year; refused before
+anything runs by ``analysis.data.years``; or a year without an edition of the
+text), 3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 6 a PDF
+of an edition with text not reviewed (without ``--draft``), 70 internal error
+(one line on the terminal; the traceback is written to a log file).
 """
 
 from __future__ import annotations
@@ -66,41 +67,15 @@ def _print_problems(problems: list) -> None:
         err_console.print(line, markup=False)
 
 
-def _check_year(year: int, data_dir: Path) -> None:
-    """Exit 2 before anything runs when some dataset has no figure for ``year`` or earlier.
+def _check_year(year: int, data_dir: Path, allow_empty: bool = False) -> None:
+    """Exit 2 before anything runs when the data cannot show ``year`` (``analysis.data.years.check_report_year``)."""
+    from analysis.data.years import YearRefused, check_report_year
 
-    A chapter shows a dataset up to the reporting year; a dataset whose figures
-    all lie after it would leave tables and sentences with nothing to show.
-    Datasets that begin in the latest data year (a breakdown new that year) are
-    not required: the chapters say they are not available for earlier years.
-    """
-    import csv
-
-    from analysis.data.package import observation_names, read_descriptor, resource
-
-    descriptor = read_descriptor(data_dir)
-    spans: dict[str, tuple[int, int]] = {}
-    for name in observation_names(descriptor):
-        with (data_dir / resource(descriptor, name)["path"]).open(encoding="utf-8", newline="") as fh:
-            years = [int(r["year"]) for r in csv.DictReader(fh)]
-        if years:
-            spans[name] = (min(years), max(years))
-    if not spans:
-        return
-    latest = max(hi for _, hi in spans.values())
-    required = {n: s for n, s in spans.items() if s[0] < latest}
-    lacking = {n: s for n, s in required.items() if s[0] > year}
-    if not lacking:
-        return
-    first = min(lo for lo, _ in spans.values())
-    start = max(lo for lo, _ in required.values())
-    listed = ", ".join(f"{n} ({lo}–{hi})" if lo != hi else f"{n} ({lo})" for n, (lo, hi) in sorted(lacking.items()))
-    err_console.print(
-        f"[bold red]cannot run for {year}[/]: {len(lacking)} dataset(s) have no figures for {year} or earlier: {listed}. "
-        f"The data cover {first}–{latest}; every dataset has figures from {start}: choose --year {start} or later. Nothing was run.",
-        highlight=False,
-    )
-    raise typer.Exit(EXIT_USAGE)
+    try:
+        check_report_year(year, data_dir, allow_empty=allow_empty)
+    except YearRefused as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _report_validation(data_dir: Path) -> bool:
@@ -160,6 +135,13 @@ ChapterOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", metavar="YEAR", help="The reporting year.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
+EmptyYearOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty-year",
+        help="Allow a YEAR after the latest year in the data (a book ahead of its figures); without it such a year is refused.",
+    ),
+]
 RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
 BuildForceOpt = Annotated[bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")]
 JobsOpt = Annotated[
@@ -297,13 +279,15 @@ def run(
     force: ForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
+    allow_empty_year: EmptyYearOpt = False,
 ) -> None:
     """Execute the chapter notebooks for YEAR into book/ (papermill), several at once.
 
     A chapter is skipped when its notebook, the data it reads, the analysis package and the
     parameters are unchanged since its last successful run (--force runs it anyway). book/ changes
     only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
-    chapter fails (named with its cell and error).
+    chapter fails (named with its cell and error), 2 for a YEAR the data cannot show (after the latest
+    data year, unless --allow-empty-year; before some dataset's first year).
     """
     from analysis.data.validate import cached_problems
 
@@ -313,7 +297,7 @@ def run(
         err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
-    _check_year(year, data_dir or config.DATA_DIR)
+    _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
     check_edition(year, data_dir or config.DATA_DIR)
     _run(year, names, force, data_dir, jobs)
 
@@ -344,6 +328,7 @@ def build(
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
     draft: DraftOpt = False,
+    allow_empty_year: EmptyYearOpt = False,
 ) -> None:
     """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
 
@@ -355,7 +340,7 @@ def build(
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
-    _check_year(year, data_dir or config.DATA_DIR)
+    _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
     check_edition(year, data_dir or config.DATA_DIR)
     check_pdf(year, data_dir or config.DATA_DIR, Target(to) is not Target.html, draft)  # exit 6 before anything runs
     if find_quarto() is None:

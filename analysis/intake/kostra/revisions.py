@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .errors import KostraError
 from .records import KostraResult
 
-__all__ = ["Revision", "revisions", "revision_lines"]
+__all__ = ["Revision", "revisions", "revision_lines", "check_revisions"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,15 @@ def revision_lines(revs: list[Revision]) -> list[str]:
     """One line per revision: ``adm_tjenesteprofil 2017 brutto… / kommunen: 3237 → 3240 (SSB table 12362, updated …)``."""
     return [f"{r.dataset} {r.year} {r.indicator} / {r.group}: {r.old} → {r.new} (SSB table {r.table_id}, updated {r.updated})"
             for r in revs]  # fmt: skip
+
+
+def check_revisions(result: KostraResult, data_dir: Path, replace: bool) -> list[str]:
+    """SSB's revisions shown as such: without ``replace`` a ``KostraError`` listing them (old → new), nothing written;
+    with it, the lines to print before the import's own list of changes."""
+    revs = revisions(result, data_dir)
+    if not revs:
+        return []
+    lines = [f"revised by SSB since data/ got them ({len(revs)}; SSB revises earlier years at each publication):", *revision_lines(revs)]
+    if not replace:
+        raise KostraError("\n".join([*lines, "import the revisions with --replace (SSB becomes their source)"]))
+    return [lines[0], *(f"  {line}" for line in lines[1:])]
