@@ -347,3 +347,15 @@ def test_the_preview_shows_the_marker_and_no_empty_table(tmp_path):
     assert page.count("Teksten er fra 2018-utgaven og er ikke gjennomgått.") == 1
     appendix = (tmp_path / "preview" / "endringer.html").read_text(encoding="utf-8")
     assert "Dette er den første utgaven" in appendix and "Tabell" not in appendix and "<figure" not in appendix
+
+
+def test_a_failing_text_cell_is_named_by_its_call_not_its_option(tmp_path):
+    from analysis.pipeline.errors import describe_failure
+
+    error = {"output_type": "error", "ename": "NarrativeError", "evalue": "narrative/2019/digit.md, block 'behov'", "traceback": []}
+    source = ["#| output: asis\n", 'va.narrative(book, "digit/behov")']
+    cell = {"cell_type": "code", "execution_count": 6, "metadata": {}, "source": source, "outputs": [error]}
+    nb = tmp_path / "digit.ipynb"
+    nb.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    failure = describe_failure("digit", nb, nb, tmp_path / "digit.log")
+    assert str(failure).startswith("chapter 'digit', cell 1 (In [6]): `va.narrative(book, \"digit/behov\")`"), str(failure)
