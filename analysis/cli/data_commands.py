@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis import config
+from analysis.cli.console import make_console, styled
 
 __all__ = ["register", "template", "import_", "kostra"]
 
@@ -33,8 +33,8 @@ TEMPLATE_FOLDER = "templates"
 ignores), so that a workbook with a new year's figures is not committed by accident (``tests/test_excel.py``
 checks that git ignores it)."""
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 DataDirOpt = Annotated[
     Path, typer.Option("--data-dir", metavar="DIR", help="Folder with datapackage.yaml and the CSV files.", show_default=True)
@@ -72,7 +72,7 @@ def template(
 
     output = (output or config.STATE_DIR / TEMPLATE_FOLDER / f"mal-{year}.xlsx").resolve()
     try:
-        sheets = build_template(data_dir, year, output, dataset or None)
+        sheets = _whole_file(output, lambda tmp: build_template(data_dir, year, tmp, dataset or None))
     except DataError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_REJECTED) from exc
@@ -80,18 +80,48 @@ def template(
         err_console.print(f"error: {exc.args[0]}", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
     except OSError as exc:
-        err_console.print(f"error: cannot write {output}: {exc.strerror or exc}; choose another file with --output", markup=False)
+        from analysis.cli.guard import disk_error
+
+        disk = disk_error(exc)
+        why = str(disk).split(": ", 1)[1] if disk else f"{exc.strerror or exc}; check the folder"
+        err_console.print(f"error: cannot write {output}: {why}; or choose another file with --output. Nothing was written", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
     years = sorted({y for s in sheets for y in s.years})
     span = f"{years[0]}–{years[-1]}" if years else "none"
     console.print(f"wrote {output}: {len(sheets)} dataset sheet(s); {year} open for input, earlier years ({span}) locked", markup=False)
 
 
+def _whole_file(output: Path, write):
+    """``write(path)`` into a file beside ``output``, then renamed onto it: a write that fails (a full disk) leaves no
+    truncated file. The zip file openpyxl left open is closed before the error is raised, so its clean-up prints nothing."""
+    import gc
+    import os
+    import sys
+
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    failed = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None if isinstance(unraisable.exc_value, OSError) else hook(unraisable)
+    try:
+        try:
+            result = write(tmp)
+            os.replace(tmp, output)
+        except OSError as exc:
+            failed = (exc.errno, exc.strerror, str(exc.filename or output))  # not the exception: its frames hold the zip file
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+        tmp.unlink(missing_ok=True)
+    if failed:
+        raise OSError(*failed)
+    return result
+
+
 def _print_rejected(name: str, problems: list) -> None:
     from analysis.data.problems import capped_lines
     from analysis.intake.problems import problem_key
 
-    err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {escape_text(name)}; nothing was written:")
+    err_console.print(styled(("rejected:", "bold red"), f" {len(problems)} problem(s) in {name}; nothing was written:"))
     for line in capped_lines(problems, problem_key):
         err_console.print(line, markup=False)
 
@@ -318,7 +348,7 @@ def kostra(
         err_console.print(f"error: SSB could not be reached; nothing was written: {exc}", markup=False)
         raise typer.Exit(EXIT_UNREACHABLE) from exc
     except KostraError as exc:
-        err_console.print(f"[bold red]rejected:[/] the KOSTRA figures in {escape_text(name)} cannot be imported; nothing was written:")
+        err_console.print(styled(("rejected:", "bold red"), f" the KOSTRA figures in {name} cannot be imported; nothing was written:"))
         for line in str(exc).splitlines():
             err_console.print(f"  - {line}", markup=False)
         raise typer.Exit(EXIT_REJECTED) from exc
@@ -340,13 +370,6 @@ def kostra(
         console.print(f"would write: {', '.join(files)}", markup=False)
     else:
         console.print(f"wrote: {', '.join(files)}", markup=False)
-
-
-def escape_text(text: str) -> str:
-    """``text`` with rich markup escaped (a file name may contain ``[``)."""
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def register(app: typer.Typer) -> None:

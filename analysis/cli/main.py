@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis import config
-from analysis.pipeline.render import Target
+from analysis.cli.console import make_console, styled
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
+from analysis.pipeline.render import Target
 
 EXIT_DATA = 1
 EXIT_CHAPTER = 3
@@ -40,8 +40,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 @app.callback()
@@ -70,15 +70,13 @@ def _check_year(year: int, data_dir: Path) -> None:
     Datasets that begin in the latest data year (a breakdown new that year) are
     not required: the chapters say they are not available for earlier years.
     """
-    import csv
-
+    from analysis.data.csvfile import read_rows
     from analysis.data.package import observation_names, read_descriptor, resource
 
     descriptor = read_descriptor(data_dir)
     spans: dict[str, tuple[int, int]] = {}
     for name in observation_names(descriptor):
-        with (data_dir / resource(descriptor, name)["path"]).open(encoding="utf-8", newline="") as fh:
-            years = [int(r["year"]) for r in csv.DictReader(fh)]
+        years = [int(r["year"]) for r in read_rows(data_dir / resource(descriptor, name)["path"])]
         if years:
             spans[name] = (min(years), max(years))
     if not spans:
@@ -92,9 +90,11 @@ def _check_year(year: int, data_dir: Path) -> None:
     start = max(lo for lo, _ in required.values())
     listed = ", ".join(f"{n} ({lo}–{hi})" if lo != hi else f"{n} ({lo})" for n, (lo, hi) in sorted(lacking.items()))
     err_console.print(
-        f"[bold red]cannot run for {year}[/]: {len(lacking)} dataset(s) have no figures for {year} or earlier: {listed}. "
-        f"The data cover {first}–{latest}; every dataset has figures from {start}: choose --year {start} or later. Nothing was run.",
-        highlight=False,
+        styled(
+            (f"cannot run for {year}", "bold red"),
+            f": {len(lacking)} dataset(s) have no figures for {year} or earlier: {listed}. "
+            f"The data cover {first}–{latest}; every dataset has figures from {start}: choose --year {start} or later. Nothing was run.",
+        )
     )
     raise typer.Exit(EXIT_USAGE)
 
@@ -102,20 +102,23 @@ def _check_year(year: int, data_dir: Path) -> None:
 def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from analysis.data.consistency import Status, run_all
-    from analysis.data.package import observation_names, read_descriptor
+    from analysis.data.csvfile import read_rows
+    from analysis.data.package import observation_names, read_descriptor, resource
     from analysis.data.validate import validate_data
 
     problems = validate_data(data_dir)
     if problems:
-        err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir}:[/]")
+        err_console.print(styled((f"{len(problems)} error(s) in {data_dir}:", "bold red")))
         _print_problems(problems)
         return False
     descriptor = read_descriptor(data_dir)
     names = observation_names(descriptor)
-    n_values = sum(sum(1 for _ in open(data_dir / f"{n}.csv", encoding="utf-8")) - 1 for n in names)
+    n_values = sum(len(read_rows(data_dir / resource(descriptor, n)["path"])) for n in names)
     console.print(
-        f"[green]data valid[/]: {len(names)} datasets, {n_values} values, "
-        f"{len(descriptor['resources']) - len(names)} lookup and side tables"
+        styled(
+            ("data valid", "green"),
+            f": {len(names)} datasets, {n_values} values, {len(descriptor['resources']) - len(names)} lookup and side tables",
+        )
     )
     results = run_all(data_dir)
     counts = {s: sum(1 for r in results if r.status == s) for s in Status}
@@ -218,7 +221,7 @@ def _sync_year_profile() -> None:
     try:
         write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
     except BuildError as exc:
-        err_console.print(f"[yellow]note[/]: {exc}", markup=True, highlight=False)
+        err_console.print(styled(("note", "yellow"), f": {exc}"))
 
 
 def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
@@ -241,14 +244,14 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
                 on_event=progress,
             )
     except ChapterRunError as exc:
-        err_console.print(f"[bold red]{len(exc.failures)} chapter(s) failed[/]; book/ was left unchanged:")
+        err_console.print(styled((f"{len(exc.failures)} chapter(s) failed", "bold red"), "; book/ was left unchanged:"))
         for f in exc.failures:
             err_console.print(f"  - {f}", markup=False)
             if f.saved:
                 err_console.print(f"    executed notebook with the traceback: {f.saved}", markup=False)
         raise typer.Exit(EXIT_CHAPTER) from None
     except BuildError as exc:
-        err_console.print(f"[bold red]error[/]: {exc}")
+        err_console.print(styled(("error", "bold red"), f": {exc}"))
         raise typer.Exit(EXIT_CHAPTER) from None
     ran = ", ".join(result.executed) or "none"
     console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
@@ -266,12 +269,12 @@ def _render(to: Target) -> None:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_NO_QUARTO) from None
     except QuartoFailed as exc:
-        err_console.print(f"[bold red]quarto failed[/]: {exc}")
+        err_console.print(styled(("quarto failed", "bold red"), f": {exc}"))
         raise typer.Exit(EXIT_QUARTO_FAILED) from None
     except BuildError as exc:
-        err_console.print(f"[bold red]error[/]: {exc}")
+        err_console.print(styled(("error", "bold red"), f": {exc}"))
         raise typer.Exit(2) from None
-    console.print(f"[green]book rendered[/] into {out}")
+    console.print(styled(("book rendered", "green"), f" into {out}"))
 
 
 @app.command()
@@ -294,7 +297,7 @@ def run(
     names = _check_chapters(chapter)
     problems = cached_problems(data_dir or config.DATA_DIR)  # data that passed before are not checked again
     if problems:
-        err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
+        err_console.print(styled((f"{len(problems)} error(s) in {data_dir or config.DATA_DIR}", "bold red"), "; nothing was run:"))
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR)
@@ -328,7 +331,7 @@ def build(
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR)
     if find_quarto() is None:
-        err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
+        err_console.print(styled(("note", "yellow"), ": quarto not found: the chapters will run, then render stops (exit 4)"))
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
     _render(to)
 
