@@ -156,6 +156,9 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str | None) -> list[str]:
 
 
 def _mb(size: int) -> str:
+    """``8,0 MB``, or ``58 kB`` below a megabyte (Norwegian decimal comma)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
     return f"{size / 1_000_000:,.1f} MB".replace(",", "\u00a0").replace(".", ",")
 
 
