@@ -56,9 +56,8 @@ def _refused(data: Path, before: str, source: Path | str, *words: str) -> str:
         ("1e400", ["value[0]", "found 1E+400"]),
         ("1." + "3" * 5000, ["expected numbers of at most 40 characters", "(5002 characters)"]),
         ("3" * 5000, ["expected numbers of at most 40 characters", "(5000 characters)"]),
-        ("NaN", ["found NaN"]),
     ],
-    ids=["1e308", "1e400", "5000-digit decimal", "5000-digit integer", "NaN"],
+    ids=["1e308", "1e400", "5000-digit decimal", "5000-digit integer"],
 )
 def test_kostra_file_with_a_number_beyond_the_limits(data_copy, tmp_path, literal, words):
     _refused(data_copy, tree_hash(data_copy), _with_first_value(tmp_path, literal), *words)

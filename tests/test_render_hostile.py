@@ -9,11 +9,16 @@ chapters are run and rendered to HTML, and every page of ``_book/`` is read:
   or in any attribute (an image's ``alt`` comes from the executed chapter's ``#| fig-alt``);
 * the planted text is shown as written (``{{< env HOME >}}``, ``@sec-osu``, ``$x$``), with no Markdown
   backslash before ``[``, ``@`` or ``$``, and made no link, cross-reference or math.
+
+The book's HTML pages show a chart by its own HTML; Quarto gives a chart cell's ``#| fig-alt`` to the image
+where it uses the PNG (the PDF). So every chart cell of the executed chapters is also rendered alone, with only
+its PNG, and the image's alt text read: Quarto runs a shortcode it finds there unless it is escaped.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -29,7 +34,7 @@ from analysis import config
 
 
 @pytest.fixture(scope="module")
-def hostile_pages(tmp_path_factory) -> dict[str, str]:
+def hostile_project(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     quarto = _quarto_or_skip()
     root = tmp_path_factory.mktemp("render-hostile") / "project"
     _copy_project(config.PROJ_ROOT, root)
@@ -43,7 +48,44 @@ def hostile_pages(tmp_path_factory) -> dict[str, str]:
     out = root / "_book"
     pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "site_libs" not in p.parts}
     shutil.rmtree(root / ".build", ignore_errors=True)
-    return pages
+    return root, pages
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(hostile_project) -> dict[str, str]:
+    return hostile_project[1]
+
+
+@pytest.fixture(scope="module")
+def png_alts(hostile_project, tmp_path_factory) -> list[str]:
+    """The alt text Quarto gives each chart's image where it uses the PNG: every chart cell of the executed chapters,
+    with its options and only its PNG, rendered as one document."""
+    root = hostile_project[0]
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Diagrammer\n"]}]
+    for name in config.NOTEBOOKS:
+        for cell in json.loads((root / "book" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]:
+            pngs = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            if cell["cell_type"] == "code" and "fig-alt" in "".join(cell["source"]) and pngs:
+                data = {"image/png": pngs[0]["data"]["image/png"], "text/plain": "diagram"}
+                cells.append({**cell, "outputs": [{"output_type": "display_data", "metadata": {}, "data": data}]})
+    assert len(cells) > 5, "no chart cell with fig-alt in the executed chapters"
+    doc = tmp_path_factory.mktemp("alts")
+    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    (doc / "alts.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (doc / "_quarto.yml").write_text("project:\n  type: default\nexecute:\n  enabled: false\nformat: html\n", encoding="utf-8")
+    done = subprocess.run([_quarto_or_skip(), "render", "alts.ipynb", "--to", "html"], cwd=doc, capture_output=True, text=True,
+                          errors="replace", timeout=RENDER_TIMEOUT)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (doc / "alts.html").read_text(encoding="utf-8")
+    return [html.unescape(a) for a in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)]
+
+
+def test_a_fig_alt_from_data_runs_no_shortcode(png_alts):
+    home = os.path.expanduser("~")
+    ran = [a[:160] for a in png_alts if ">}} " + home + " [x](javascript" in a]
+    assert ran == [], f"Quarto ran {{{{< env HOME >}}}} in {len(ran)} chart's alt text: {ran[:2]}"
+    assert any(QUARTO in a for a in png_alts), "no chart's alt text shows the planted text as written"
 
 
 def _visible(page: str) -> str:
@@ -59,7 +101,7 @@ def test_no_shortcode_from_data_ran(hostile_pages):
         text = html.unescape(page)
         if any(line and line in text for line in passwd):
             bad.append((rel, "included /etc/passwd"))
-        ran = f">}} {home} [x](javascript"  # what {{< env HOME >}} would have become
+        ran = ">}} " + home + " [x](javascript"  # what {{< env HOME >}} would have become
         for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page):
             if ran in html.unescape(alt):
                 bad.append((rel, f"ran a shortcode in an image's alt text: {html.unescape(alt)[:160]}"))
