@@ -35,17 +35,21 @@ node_modules/.package-lock.json: package.json package-lock.json
 browser-deps: node_modules/.package-lock.json ## install axe-core with npm ci for the browser tests
 
 # quarto-cli (PyPI) downloads Quarto from GitHub while it installs: without normal internet access
-# that fails. It is tried once per .venv, quietly (pip's output goes to .venv/quarto-cli-install.log);
-# after a failure `build` stops at the render step with the one message that says how to get Quarto.
-QUARTO_TRIED := $(VENV)/.quarto-cli-tried
-get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` (tried once) if no quarto is found
-	@if [ -n "$$QUARTO" ] || command -v quarto >/dev/null || [ -x $(BIN)/quarto ]; then \
-	  echo "quarto: $${QUARTO:-$$(command -v quarto || echo $(BIN)/quarto)}"; \
+# that fails. It is tried once, quietly (pip's output goes to .venv-quarto/install.log), into a venv of
+# its own, .venv-quarto/: quarto-cli pulls jupyterlab and others unpinned, which must not change the
+# pinned .venv. `virksomhetsanalyse render` finds .venv-quarto/bin/quarto (analysis/pipeline/render.py
+# find_quarto). After a failure `build` stops at the render step with the one message that says how to
+# get Quarto. Quarto assembled at /opt/quarto-offline (see README) is found through $QUARTO or PATH.
+QUARTO_VENV := .venv-quarto
+QUARTO_TRIED := $(QUARTO_VENV)/.tried
+get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` into .venv-quarto (tried once) if no quarto is found
+	@if [ -n "$$QUARTO" ] || command -v quarto >/dev/null || [ -x $(QUARTO_VENV)/bin/quarto ]; then \
+	  echo "quarto: $${QUARTO:-$$(command -v quarto || echo $(QUARTO_VENV)/bin/quarto)}"; \
 	elif [ ! -e $(QUARTO_TRIED) ]; then \
-	  touch $(QUARTO_TRIED); \
-	  echo "quarto not found: trying pip install quarto-cli once (log: $(VENV)/quarto-cli-install.log)"; \
-	  $(BIN)/python -m pip install 'quarto-cli>=1.10' >$(VENV)/quarto-cli-install.log 2>&1 \
-	    && echo "quarto: $(BIN)/quarto" \
+	  $(PYTHON) -m venv $(QUARTO_VENV) && touch $(QUARTO_TRIED); \
+	  echo "quarto not found: trying pip install quarto-cli once into $(QUARTO_VENV) (log: $(QUARTO_VENV)/install.log)"; \
+	  $(QUARTO_VENV)/bin/python -m pip install 'quarto-cli>=1.10' >$(QUARTO_VENV)/install.log 2>&1 \
+	    && echo "quarto: $(QUARTO_VENV)/bin/quarto" \
 	    || echo "pip could not install quarto-cli (it needs normal internet access)"; \
 	fi
 
@@ -72,4 +76,4 @@ lock: ## re-pin the dependencies into requirements.lock (after changing pyprojec
 	  && .venv-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock && rm -rf .venv-lock
 
 clean: ## remove the venv and build state (not data/, not book/)
-	rm -rf $(VENV) .build _book _book.tmp _book.old.tmp .quarto .pytest_cache
+	rm -rf $(VENV) $(QUARTO_VENV) .build _book _book.tmp _book.old.tmp .quarto .pytest_cache

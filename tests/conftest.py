@@ -150,6 +150,8 @@ LONGEST_FIRST = (
     "tests/test_book_config.py",
     "tests/test_new_year.py",
     "tests/test_intake.py",
+    "tests/test_review.py",
+    "tests/test_libreoffice.py",
 )
 
 

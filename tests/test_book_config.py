@@ -23,8 +23,8 @@ import yaml
 from great_tables import GT
 
 import analysis as va
-from analysis.pipeline import notebook, render
 from analysis.config import APPENDICES, BOOK_DIR, CHAPTERS, NOTEBOOKS, PROJ_ROOT
+from analysis.pipeline import notebook, render
 from analysis.present import fonts, tables
 from analysis.present.png import CHARTS_ENV
 
@@ -292,14 +292,75 @@ def test_is_numeric_column(values, numeric):
     assert tables.is_numeric_column(values) is numeric
 
 
-def test_label_column_fits_its_longest_label_in_two_lines():
+def _needs(cells: list[str], header: str, size: float, numeric: bool) -> float:
+    """What a column needs in points at ``size``: its widest figure, or its longest word (header included)."""
+    words = [w for c in cells for w in (re.split(r"[ \t\n]+", c) if not numeric else [c.strip()]) if w]
+    words += [w for w in re.split(r"[ \t\n]+", header) if w]
+    return max(fonts.text_width(w, size, bold=True) for w in words) + 2 * tables.CELL_INSET_PT
+
+
+def test_table_layout_gives_figures_their_width_and_labels_their_longest_word():
     label = "Brutto driftsutgifter til Politisk styring, pr. innb. (kr per innbygger)"
-    df = pl.DataFrame({tables.STUB: [label, "Kort"], **{h: ["281", "1\u00a0234"] for h in ("Bærum", "Gjennomsnitt ASSS", "Asker")}})
-    widths = {k: float(v.rstrip("%")) for k, v in tables.column_widths(df).items()}
-    assert abs(sum(widths.values()) - 100) < 0.5
-    chars_per_line = widths[tables.STUB] / 100 * tables.LINE_CHARS
-    assert chars_per_line * 2 >= len(label)
-    assert widths["Gjennomsnitt ASSS"] / 100 * tables.LINE_CHARS >= len("Gjennomsnitt")  # a header word never split
+    cols = {
+        tables.STUB: ([label, "Kort"], ""),
+        **{h: (["281", "1\u00a0234"], h) for h in ("Bærum", "Gjennomsnitt ASSS", "Asker")},
+    }
+    layout = tables.table_layout(cols)
+    assert layout.fits and layout.size == tables.FONT_SIZES_PT[0]
+    width = {k: float(v.rstrip("%")) / 100 * tables.TEXT_WIDTH_PT for k, v in layout.widths.items()}
+    assert 99.9 <= sum(float(v.rstrip("%")) for v in layout.widths.values()) <= 100
+    for col, (cells, header) in cols.items():
+        assert width[col] >= _needs(cells, header, layout.size, col != tables.STUB), col
+    assert width[tables.STUB] > width["Bærum"]  # the labels get the room the figures leave
+
+
+def test_a_wide_table_is_set_smaller_and_an_impossible_one_says_so():
+    figures = {f"{2010 + i}": (["1\u00a0070,6", "−0,2\u00a0pp"], f"{2010 + i}") for i in range(9)}
+    wide = tables.table_layout({tables.STUB: (["Pleie og omsorg"], ""), **figures})
+    assert wide.fits and wide.size < tables.FONT_SIZES_PT[0]
+    too_many = tables.table_layout({tables.STUB: (["Pleie og omsorg"], ""), **{f"k{i}": (["1\u00a0070,6"], "x") for i in range(30)}})
+    assert not too_many.fits and too_many.size == tables.FONT_SIZES_PT[-1]
+
+
+def test_every_table_of_the_book_fits_the_pdf_text_width():
+    """Every executed table: the size chosen, and each column at least as wide as its figures or longest word."""
+    from table_html import read_table
+
+    checked = 0
+    for name in NOTEBOOKS:
+        nb = nbformat.read(BOOK_DIR / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                html = "".join(out.get("data", {}).get("text/html", ""))
+                if "gt_table" not in html:
+                    continue
+                table = read_table(html)
+                widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%;"/>', html)]
+                size = round(float(re.search(r"font-size: ([\d.]+)px", html.split("gt_table {", 1)[1]).group(1)) * 0.75, 2)
+                # columns in the colgroup's order: the body cells' own header ids (spanned headers stand in another row)
+                labels = {i: re.sub(r"<[^>]+>", "", t).strip() for i, t in re.findall(r'<th[^>]*id="([^"]*)"[^>]*>(.*?)</th>', html, re.S)}
+                first_row = html.split("<tbody", 1)[1].split("</tr>", 1)[0]
+                headers = [labels[h.split()[-1]] for h in re.findall(r'<td[^>]*headers="([^"]*)"', first_row)]
+                assert size in tables.FONT_SIZES_PT and len(widths) == len(headers), (name, headers)
+                assert sum(widths) <= 100.0
+                for i, header in enumerate(headers):
+                    cells = [r[i].text for r in table.rows if i < len(r)]
+                    need = _needs(cells, header, size, tables.is_numeric_column(cells) and i > 0)
+                    assert widths[i] / 100 * tables.TEXT_WIDTH_PT >= need, f"{name}: column {header!r} too narrow at {size} pt"
+                checked += 1
+    assert checked >= 20
+
+
+def test_typst_cell_inset_is_the_one_tables_measure_with(quarto):
+    header = (ROOT / quarto["format"]["typst"]["include-in-header"]).read_text(encoding="utf-8")
+    m = re.search(r"^#set table\(inset: \(x: ([\d.]+)pt", header, re.M)
+    assert m and float(m.group(1)) == tables.CELL_INSET_PT
+
+
+def test_text_width_measures_lato():
+    assert fonts.text_width("1\u00a0070,6", 10) == pytest.approx(fonts.text_width("1\u00a0070,6", 20) / 2)
+    assert fonts.text_width("Oppvekst", 10, bold=True) > fonts.text_width("Oppvekst", 10) > fonts.text_width("Oppv", 10)
+    assert 4.5 < fonts.text_width("0", 10) < 6.5  # a tabular figure is about half an em
 
 
 def test_executed_tables_have_no_second_caption():

@@ -78,6 +78,8 @@ _DUPLICATE_IDS = """() => {
   return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
 }"""
 
+_CUT_LABELS = "() => [...document.querySelectorAll('.va-chart svg text')].map(t => t.textContent).filter(t => t.endsWith('\u2026'))"
+"""Text vega cut short with an ellipsis (a label longer than its ``labelLimit`` as the browser measured it)."""
 _ALL_CHARTS_DRAWN = "() => [...document.querySelectorAll('.va-chart')].every(c => c.querySelector('svg') !== null)"
 
 
@@ -111,6 +113,7 @@ class PageResult:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     duplicate_ids: list[str] = field(default_factory=list)
+    cut_labels: list[str] = field(default_factory=list)
     axe: dict = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -238,6 +241,7 @@ def loaded(site, browser):
             except Exception as exc:  # a timeout: keep going, the chart test reports it
                 result.chart_error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             result.charts_drawn = page.locator(".va-chart svg").count()
+            result.cut_labels = page.evaluate(_CUT_LABELS)
             result.duplicate_ids = page.evaluate(_DUPLICATE_IDS)
             page.add_script_tag(path=str(AXE))
             result.axe = page.evaluate(_AXE_RUN, AXE_TAGS)
@@ -256,6 +260,11 @@ def test_charts_drawn(loaded, name):
     on_page, expected, drawn, error = r.charts, r.expected_charts, r.charts_drawn, r.chart_error
     assert on_page == expected, f"{name}: {on_page} .va-chart on the page, the notebook has {expected} chart outputs"
     assert error is None and drawn == on_page, f"{name}: {drawn} of {on_page} charts drawn ({error})"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_chart_labels_drawn_whole(loaded, name):
+    assert loaded(name).cut_labels == [], f"{name}: labels cut short in the drawn charts"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.pipeline import errors, keys, notebook, render, run, state
 from analysis.cli import main as cli
+from analysis.pipeline import errors, keys, notebook, render, run, state
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = config.PROJ_ROOT
@@ -382,6 +382,8 @@ out = Path(args[args.index("--output-dir") + 1])
 to = args[args.index("--to") + 1] if "--to" in args else "all"
 Path("quarto-args.txt").write_text(" ".join(args))
 if os.environ.get("FAKE_QUARTO_FAIL"):
+    Path("index.typ").write_text("// what a failed Typst compile leaves in the project root")
+    (Path("book") / "a_files").mkdir(parents=True, exist_ok=True)
     print("ERROR: something broke", file=sys.stderr)
     sys.exit(1)
 head = ('<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" crossorigin="anonymous"></script>'
@@ -412,8 +414,8 @@ def render_project(tmp_path, monkeypatch) -> dict[str, Path]:
     return {"root": tmp_path, "book": book, "out": tmp_path / "_book"}
 
 
-def _render(p, to="all"):
-    return render.render_book(to, root=p["root"], book_dir=p["book"], output_dir=p["out"], names=("a", "b"))
+def _render(p, to="all", force=False):
+    return render.render_book(to, root=p["root"], book_dir=p["book"], output_dir=p["out"], names=("a", "b"), force=force)
 
 
 def test_render_swaps_in_a_clean_book(render_project):
@@ -435,9 +437,35 @@ def test_failed_render_keeps_previous_book(render_project, monkeypatch):
     before = _snapshot(p["out"])
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
     with pytest.raises(errors.QuartoFailed):
-        _render(p)
+        _render(p, force=True)
     assert _snapshot(p["out"]) == before
     assert not (p["root"] / "_book.tmp").exists()
+    assert not (p["root"] / "index.typ").exists() and not (p["book"] / "a_files").exists()  # Quarto's intermediates
+
+
+def test_render_runs_only_when_what_it_reads_changed(render_project, monkeypatch):
+    p = render_project
+    args = p["root"] / "quarto-args.txt"
+    assert _render(p).rendered
+    args.unlink()
+    assert not _render(p).rendered and not args.exists()  # nothing changed: Quarto not started
+    assert not _render(p, to="html").rendered and not _render(p, to="typst").rendered
+    assert _render(p, force=True).rendered and args.exists()
+    args.unlink()
+    for change in (
+        lambda: (p["book"] / "a.ipynb").write_text((p["book"] / "a.ipynb").read_text() + " "),  # a chapter
+        lambda: (p["root"] / "_quarto.yml").write_text("project: {type: book}\n"),  # the configuration
+        lambda: (p["root"] / "tools").mkdir() or (p["root"] / "tools" / "typst-header.typ").write_text("#set text(size: 10pt)"),
+        lambda: (p["out"] / "virksomhetsanalyse.pdf").unlink(),  # an output deleted
+        lambda: monkeypatch.setenv("QUARTO_PROFILE", "other"),  # a profile
+    ):
+        change()
+        assert _render(p).rendered and args.exists(), "rendered again after a change"
+        args.unlink()
+        assert not _render(p).rendered and not args.exists(), "up to date right after"
+    (p["book"] / "b.ipynb").write_text((p["book"] / "b.ipynb").read_text() + " ")
+    assert _render(p, to="html").rendered  # the PDF is now older than the chapters
+    assert _render(p, to="typst").rendered and not _render(p).rendered
 
 
 def test_partial_render_keeps_the_other_format(render_project, monkeypatch):
@@ -445,10 +473,10 @@ def test_partial_render_keeps_the_other_format(render_project, monkeypatch):
     monkeypatch.setenv("FAKE_STAMP", "first")
     _render(p)
     monkeypatch.setenv("FAKE_STAMP", "second")
-    _render(p, to="html")
+    _render(p, to="html", force=True)
     assert "--to html --no-clean" in (p["root"] / "quarto-args.txt").read_text()
     assert (p["out"] / "virksomhetsanalyse.pdf").read_text() == "%PDF-fake first"
-    _render(p, to="typst")
+    _render(p, to="typst", force=True)
     assert (p["out"] / "virksomhetsanalyse.pdf").read_text() == "%PDF-fake second"
     assert (p["out"] / "index.html").exists()
 
@@ -515,6 +543,19 @@ def test_find_quarto_prefers_env(tmp_path):
     assert render.find_quarto({"PATH": str(tmp_path)}) == str(exe)
 
 
+def test_find_quarto_in_its_own_venv_and_make_installs_it_there(tmp_path):
+    venv_bin = tmp_path / render.QUARTO_VENV / "bin"
+    venv_bin.mkdir(parents=True)
+    assert render.find_quarto({"PATH": ""}, root=tmp_path) is None or Path(sys.executable).with_name("quarto").exists()
+    (venv_bin / "quarto").write_text("#!/bin/sh\n")
+    (venv_bin / "quarto").chmod(0o755)
+    if not Path(sys.executable).with_name("quarto").exists():
+        assert render.find_quarto({"PATH": ""}, root=tmp_path) == str(venv_bin / "quarto")
+    # `make get-quarto` installs quarto-cli into that venv, never into the pinned .venv
+    recipe = (config.PROJ_ROOT / "Makefile").read_text(encoding="utf-8").split("get-quarto:", 1)[1].split("\nbook:", 1)[0]
+    assert "$(QUARTO_VENV)/bin/python -m pip install 'quarto-cli" in recipe and "$(BIN)/python -m pip install" not in recipe
+
+
 # --------------------------------------------------------------------------- post-render
 
 
@@ -576,3 +617,13 @@ def test_cli_preview_writes_pages(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "p" / "index.html").exists() and (tmp_path / "p" / "osu.html").exists()
     assert (tmp_path / "p" / "assets" / "vega-bundle.js").stat().st_size > 100_000
+
+
+def test_vega_bundle_is_written_once_per_vl_convert_version(tmp_path, monkeypatch):
+    path = render.write_vega_bundle(tmp_path)
+    assert path.read_bytes().startswith(b"// vega, vega-lite and vega-embed from vl-convert-python ")
+    monkeypatch.setattr(render, "_vega_bundle", lambda: pytest.fail("assembled again although the bundle is current"))
+    assert render.write_vega_bundle(tmp_path) == path  # not assembled (vl-convert takes up to 2 s)
+    path.write_bytes(b"// vega from vl-convert-python 0.0.1\n")
+    monkeypatch.setattr(render, "_vega_bundle", lambda: b"new")
+    assert render.write_vega_bundle(tmp_path).read_bytes() == b"new"  # another version: written again

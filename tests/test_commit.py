@@ -137,18 +137,21 @@ def test_a_recovery_killed_at_every_step_is_finished_by_the_next(tmp_path):
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory) -> dict[str, Path]:
-    """Two filled 2019 templates: A fills osu_arsverk, B hr_laerlinger (synthetic figures)."""
+    """Two filled 2019 templates: A fills osu_arsverk, B hr_laerlinger (SYNTHETIC: 2018's figures again)."""
     tmp = tmp_path_factory.mktemp("mal")
     mal = tmp / "mal-2019.xlsx"
     build_template(DATA_DIR, 2019, mal, ["osu_arsverk", "hr_laerlinger"])
     out = {}
-    for name, sheet, value in (("a", "osu_arsverk", 7), ("b", "hr_laerlinger", 9)):
+    for name, sheet in (("a", "osu_arsverk"), ("b", "hr_laerlinger")):
         wb = load_workbook(mal)
         ws = wb[sheet]
         col = [c.value for c in ws[1]].index(2019) + 1
+        kilde = ws.max_column
         for row in ws.iter_rows(min_row=2):
-            if row[0].value:
-                ws.cell(row=row[0].row, column=col, value=value)
+            last = ws.cell(row=row[0].row, column=col - 1).value  # the year before's figure: plausible, not flagged
+            if row[0].value and last is not None:
+                ws.cell(row=row[0].row, column=col, value=last)
+                ws.cell(row=row[0].row, column=kilde, value="SYNTETISK: kilde for testene")
         out[name] = tmp / f"{name}.xlsx"
         wb.save(out[name])
     return out

@@ -33,10 +33,10 @@ import polars as pl
 import pytest
 
 from analysis import config
-from analysis.pipeline import keys, run, state
-from analysis.pipeline.kernels import KernelPool
 from analysis.data.package import read_descriptor
 from analysis.data.validate import cached_problems
+from analysis.pipeline import keys, run, state
+from analysis.pipeline.kernels import KernelPool
 from helpers import kernels_per_worker
 
 ROOT = config.PROJ_ROOT

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from analysis import config
-from analysis.cli.data_commands import TEMPLATE_FOLDER, register
+from analysis.cli.data_commands import register
 from analysis.config import DATA_DIR
 from analysis.data.load import load_observations
 from analysis.data.package import observation_names, read_descriptor
@@ -38,6 +38,9 @@ from analysis.intake.workbook import build_template
 from helpers import tree_hash
 
 YEAR = 2019
+SOURCE = "SYNTETISK: Bærum kommune, HR-systemet (kilde for testene)"
+WORKBOOKS = "workbooks"
+"""The folder beside data/ where `template` writes (README: Adding a new year)."""
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019"
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -56,8 +59,10 @@ def _app() -> typer.Typer:
 APP = _app()
 
 
-def run(*args):
-    return CliRunner().invoke(APP, [str(a) for a in args])
+def run(*args, review: bool = False):
+    """The command; an import accepts flagged figures (the review has tests of its own) unless ``review``."""
+    extra = ["--accept-flagged"] if args and args[0] == "import" and not review else []
+    return CliRunner().invoke(APP, [str(a) for a in args] + extra)
 
 
 SHEETS = ["osu_arsverk", "osu_driftsinntekter", "adm_kpi", "eiendom_aktivitet", "hr_laerlinger", "hr_sykefravaer", "hr_rekruttering"]
@@ -108,14 +113,19 @@ def fill(
     formats: dict[Key, str] | None = None,
     edit: Callable[[Workbook], None] | None = None,
     year: int = YEAR,
+    source: str | None = SOURCE,
 ) -> dict[Key, str]:
-    """Copy the template ``src`` to ``dst`` with ``values`` typed into ``(sheet, indicator, group)`` cells."""
+    """Copy the template ``src`` to ``dst`` with ``values`` typed into ``(sheet, indicator, group)`` cells (and ``source`` into
+    their *Kilde* cells, unless None)."""
     wb = load_workbook(src)
     refs = {}
     for key, value in (values or {}).items():
         sheet, ind, grp = key
         ref = locate(wb[sheet], ind, grp, year)
         wb[sheet][ref] = value
+        kilde = wb[sheet].cell(row=wb[sheet][ref].row, column=wb[sheet].max_column)
+        if source is not None and isinstance(kilde.value, str | None) and not str(kilde.value or "").startswith("="):
+            kilde.value = source
         if formats and key in formats:
             wb[sheet][ref].number_format = formats[key]
         refs[key] = ref
@@ -157,7 +167,7 @@ def test_template_sheets_and_guide(full_template):
     guide = wb[GUIDE_SHEET]
     assert guide["A1"].value == "Ny årgang"
     text = "\n".join(str(c.value) for c in guide["A"] if c.value)
-    for phrase in ("Tomme celler betyr «ikke tilgjengelig ennå»", "desimalkomma", "12,8 %", "--replace", "#REF!", "Hva skjer ved import"):
+    for phrase in ("Tomme celler betyr «ikke tilgjengelig ennå»", "desimalkomma", "30 %", "--replace", "#REF!", "Hva skjer ved import"):
         assert phrase.lower() in text.lower(), phrase
     meta = wb[META_SHEET]
     assert meta.sheet_state == "hidden"
@@ -175,7 +185,7 @@ def test_template_layout_of_a_dataset(template):
     assert [c.value for c in digit[2:5]] == ["Årsverk", "Digitalisering og IT", "årsverk"]
     assert digit[9].value == pytest.approx(104.4) and digit[9].number_format == "#,##0.0"
     assert digit[10].value is None and digit[10].number_format == "#,##0.0"
-    assert "2.2.2" in digit[11].value and "Ressursinnsats målt i antall årsverk" in digit[11].value
+    assert digit[11].value is None  # 2018 is the report's: a new figure's source is chosen, never carried over
     assert locate(ws, *ARSVERK_DIGIT[1:]) == "K4"
 
 
@@ -187,10 +197,12 @@ def test_template_protects_all_but_the_new_year_and_its_source(template):
     assert source_col == len(header) - 1
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) > 1
+    copied = {"sykefravar_total", "sokere_per_stilling"}  # same facts typed in hr_sykefravaer / hr_rekruttering
     for row in rows:
-        assert row[new_col].protection.locked is False and row[source_col].protection.locked is False
-        assert row[source_col].value  # prefilled with the source of the year before
+        open_ = row[0].value not in copied
+        assert (row[new_col].protection.locked, row[source_col].protection.locked) == (not open_, not open_), row[0].value
         assert all(c.protection.locked for i, c in enumerate(row) if i not in (new_col, source_col))
+    assert {r[0].value for r in rows if str(r[new_col].value).startswith("=IF(ISBLANK(")} == copied
 
 
 def test_template_for_a_year_in_data_prefills_it(template_2018):
@@ -214,13 +226,12 @@ def test_cli_template(data_copy, tmp_path):
     assert "2019 open for input" in result.output and f"wrote {out.resolve()}:" in result.output
 
 
-def test_cli_template_default_is_the_state_folder(data_copy, tmp_path, monkeypatch):
-    """Without --output the workbook goes to .build/templates/ (git-ignored: next test), and the output says where."""
-    monkeypatch.setattr(config, "STATE_DIR", tmp_path / "state")
+def test_cli_template_default_is_the_workbooks_folder(data_copy, tmp_path, monkeypatch):
+    """Without --output the workbook goes to workbooks/ beside data/ (git-ignored, not removed by make clean: next tests)."""
     monkeypatch.chdir(tmp_path)
     result = run("template", "--year", YEAR, "--data-dir", data_copy, "--dataset", "hr_laerlinger")
     assert result.exit_code == 0, result.output
-    out = (tmp_path / "state" / TEMPLATE_FOLDER / "mal-2019.xlsx").resolve()
+    out = (data_copy.parent / WORKBOOKS / "mal-2019.xlsx").resolve()
     assert load_workbook(out).sheetnames == [GUIDE_SHEET, "hr_laerlinger", META_SHEET]
     assert f"wrote {out}:" in result.output
     assert not list(tmp_path.glob("*.xlsx")), "written into the working folder"
@@ -237,7 +248,8 @@ def test_template_workbooks_are_ignored_by_git():
         check = subprocess.run([git, "-C", str(config.PROJ_ROOT), "check-ignore", "--no-index", "-q", str(path)], check=False)
         return check.returncode == 0
 
-    assert ignored(config.STATE_DIR / TEMPLATE_FOLDER / "mal-2019.xlsx")
+    assert ignored(config.PROJ_ROOT / WORKBOOKS / "mal-2019.xlsx")
+    assert ignored(config.PROJ_ROOT / WORKBOOKS / "imported" / ("0" * 64) / "mal-2019.ods")
     assert ignored(config.PROJ_ROOT / "mal-2019.xlsx")
     assert not ignored(FIXTURE / "SYNTHETIC_mal-2019_utfylt.xlsx")
 
@@ -416,11 +428,26 @@ def test_template_round_trip(data_copy, tmp_path):
     assert lines.index("2019,arsverk,digit,110.0") == lines.index("2018,arsverk,digit,104.4") + 1
 
 
-def test_a_same_fact_in_one_dataset_only_is_refused(template, data_copy, tmp_path):
-    """A figure the source prints in two tables (a same fact of data/checks.yaml) goes into both datasets, or neither."""
+def test_a_same_fact_is_typed_once_and_copied(template, data_copy, tmp_path):
+    """Søkere per stilling is typed in hr_rekruttering only; the import writes it, with its source, into adm_kpi too."""
     path = tmp_path / "mal-2019.xlsx"
-    fill(template, path, {("adm_kpi", "sokere_per_stilling", "kommunen"): 11})
-    import_rejected(path, data_copy, "the data after import", "hr_rekruttering does not", "sokere_per_stilling_samme_tall")
+    fill(template, path, {("hr_rekruttering", "sokere_per_stilling", "kommunen"): 12})
+    result = run("import", path, "--data-dir", data_copy)
+    assert result.exit_code == 0, result.output
+    for ds in ("hr_rekruttering", "adm_kpi"):
+        assert read_observation_literals(data_copy / f"{ds}.csv")[("sokere_per_stilling", "kommunen", YEAR)] == "12"
+    with (data_copy / "provenance.csv").open(encoding="utf-8", newline="") as fh:
+        credits = list(csv.DictReader(fh))
+    assert credit_for(credits, "adm_kpi", YEAR, "sokere_per_stilling", "kommunen") == Credit("workbook", SOURCE)
+    assert "adm_kpi (copy of hr_rekruttering" in result.output
+    assert cached_problems(data_copy) == []
+
+
+def test_a_same_fact_typed_in_the_copy_only_is_refused_naming_the_sheet(template, data_copy, tmp_path):
+    path = tmp_path / "mal-2019.xlsx"
+    refs = fill(template, path, {("adm_kpi", "sokere_per_stilling", "kommunen"): 11})
+    ref = refs[("adm_kpi", "sokere_per_stilling", "kommunen")]
+    import_rejected(path, data_copy, f"sheet 'adm_kpi', cell {ref}", "typed in the sheet hr_rekruttering")
 
 
 def test_dry_run_writes_nothing(template, data_copy, tmp_path):
@@ -532,7 +559,7 @@ def test_percent_for_a_unit_that_is_not_percent(template, data_copy, tmp_path):
 def test_date_in_numeric_cell(template, data_copy, tmp_path):
     path = tmp_path / "mal-2019.xlsx"
     fill(template, path, {ARSVERK_DIGIT: datetime(2019, 5, 1)})
-    import_rejected(path, data_copy, "sheet 'osu_arsverk', cell K4", "found a date")
+    import_rejected(path, data_copy, "sheet 'osu_arsverk', cell K4", "found the date 1.5.2019", "decimal comma (1,5)")
 
 
 def test_ambiguous_decimal_point(template, data_copy, tmp_path):
@@ -560,7 +587,7 @@ def test_unchanged_prefilled_year_is_nothing_to_import(data_copy, tmp_path):
     before = tree_hash(data_copy)
     result = run("import", path, "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
-    assert "nothing to import" in result.output and "10 unchanged" in result.output
+    assert "nothing to import" in result.output and "8 unchanged" in result.output  # adm_kpi's two copied same facts are not read
     assert tree_hash(data_copy) == before
 
 
@@ -803,6 +830,7 @@ def _csv_rows(template: Path, sheet: str, new: dict[tuple[str, str], str], norwe
             cells.append("" if v is None else str(v))
         if r > 0:
             cells[-2] = new.get((row[0], row[1]), "")
+            cells[-1] = SOURCE if cells[-2] else cells[-1]
         rows.append(cells)
     return rows
 
@@ -848,7 +876,8 @@ def test_csv_export_import(full_template, data_copy, tmp_path):
 def test_csv_unquoted_decimal_comma_in_comma_file(template, data_copy, tmp_path):
     rows = _csv_rows(template, "hr_laerlinger", {("antall_laerlinger", "kommunen"): "90"}, norwegian=False)
     text = "\n".join(",".join(f'"{c}"' if "," in c else c for c in r) for r in rows)
-    text = text.replace(",90,", ",90,5,", 1)
+    head, _, tail = text.rpartition(",90,")
+    text = f"{head},90,5,{tail}"
     path = tmp_path / "hr_laerlinger.csv"
     path.write_text(text, encoding="utf-8")
     import_rejected(path, data_copy, "file 'hr_laerlinger.csv', cell", "must be in quotes")
@@ -936,7 +965,7 @@ def test_synthetic_fixture_imports(data_copy):
 def test_not_a_workbook(data_copy, tmp_path):
     path = tmp_path / "mal-2019.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
-    import_rejected(path, data_copy, "file 'mal-2019.xls'", "expected an Excel workbook (.xlsx)")
+    import_rejected(path, data_copy, "file 'mal-2019.xls'", "expected a workbook (.xlsx or .ods)")
     broken = tmp_path / "mal-2019.xlsx"
     broken.write_bytes(b"not a zip")
     import_rejected(broken, data_copy, "file 'mal-2019.xlsx'", "openpyxl cannot read")

@@ -117,9 +117,12 @@ def test_every_command_reads_data_with_a_bom_and_crlf(bom_data, tmp_path):
     ws = wb["hr_laerlinger"]
     col = [c.value for c in ws[1]].index(2019) + 1
     assert any(ws.cell(row=r, column=col - 1).value is not None for r in range(2, ws.max_row + 1)), "2018's figures filled in"
+    kilde = ws.max_column
     for r in range(2, ws.max_row + 1):
-        if ws.cell(row=r, column=1).value:
-            ws.cell(row=r, column=col, value=9)
+        last = ws.cell(row=r, column=col - 1).value  # the year before's figure: plausible, not flagged
+        if ws.cell(row=r, column=1).value and last is not None:
+            ws.cell(row=r, column=col, value=last)
+            ws.cell(row=r, column=kilde, value="SYNTETISK: kilde for testene")
     wb.save(mal)
     result = invoke("import", mal, "--data-dir", bom_data)
     assert result.exit_code == 0, result.output
@@ -151,15 +154,18 @@ def test_messages_print_what_the_file_holds(data_copy):
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
-    """A 2019 template with hr_laerlinger filled in (SYNTHETIC figure)."""
+    """A 2019 template with hr_laerlinger filled in (SYNTHETIC: 2018's figure again)."""
     path = tmp_path_factory.mktemp("filled") / "mal-2019.xlsx"
     build_template(DATA_DIR, 2019, path, ["hr_laerlinger"])
     wb = load_workbook(path)
     ws = wb["hr_laerlinger"]
     col = [c.value for c in ws[1]].index(2019) + 1
+    kilde = ws.max_column
     for r in range(2, ws.max_row + 1):
-        if ws.cell(row=r, column=1).value:
-            ws.cell(row=r, column=col, value=9)
+        last = ws.cell(row=r, column=col - 1).value  # the year before's figure: plausible, not flagged
+        if ws.cell(row=r, column=1).value and last is not None:
+            ws.cell(row=r, column=col, value=last)
+            ws.cell(row=r, column=kilde, value="SYNTETISK: kilde for testene")
     wb.save(path)
     return path
 

@@ -7,6 +7,7 @@ from analysis.present.fmt import (
     NBSP,
     d3_locale,
     fmt_change_pct,
+    fmt_label_unit,
     fmt_mill_kr,
     fmt_number,
     fmt_percent,
@@ -69,3 +70,25 @@ def test_year_span_and_d3_locale():
     assert fmt_year_span(2014, 2018) == "2014\u20132018"
     loc = d3_locale()
     assert loc["decimal"] == "," and loc["thousands"] == NBSP and loc["minus"] == MINUS
+
+
+ENERGI = "Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)"
+POLITISK = "Brutto driftsutgifter til Politisk styring, pr. innb."
+ADMINISTRASJON = "Brutto driftsutgifter til Administrasjon, kroner pr. innbygger"
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "shown"),
+    [
+        ("Årsverk", "årsverk", "Årsverk"),
+        (ENERGI, "kWh per kvm", ENERGI),
+        ("Energiforbruk (kWt/kvm), temperaturkorrigert", "kWh per kvm", "Energiforbruk (kWt/kvm), temperaturkorrigert"),
+        ("Energiforbruk per kvm", "kWh per kvm", "Energiforbruk per kvm (kWh)"),
+        (POLITISK, "kr per innbygger", f"{POLITISK} (kr)"),
+        (ADMINISTRASJON, "kr per innbygger", ADMINISTRASJON),
+        ("Samlet areal på formålsbyggene", "kvm", "Samlet areal på formålsbyggene (kvm)"),
+        ("Totalt sykefravær", "%", "Totalt sykefravær"),
+    ],
+)
+def test_a_label_names_its_unit_once(label, unit, shown):
+    assert fmt_label_unit(label, unit) == shown

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 import analysis as va
 from analysis import config
-from analysis.pipeline.run import run_notebooks
 from analysis.calc.metrics import pct_change, trend3
 from analysis.cli.main import app
+from analysis.pipeline.run import run_notebooks
 from analysis.present.fmt import fmt_change_pct, fmt_number
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ny_aargang_2019" / "SYNTHETIC_mal-2019_utfylt.xlsx"
@@ -54,6 +54,8 @@ def imported(tmp_path_factory) -> Path:
     data = root / "data"
     shutil.copytree(config.DATA_DIR, data)
     result = CliRunner().invoke(app, ["import", str(FIXTURE), "--data-dir", str(data)])
+    assert result.exit_code == 1 and "eiendom_aktivitet J4" in result.output and "--accept-flagged" in result.output  # the review
+    result = CliRunner().invoke(app, ["import", str(FIXTURE), "--data-dir", str(data), "--accept-flagged"])
     assert result.exit_code == 0, result.output
     assert "2019" in result.output
     return data
@@ -104,7 +106,7 @@ def _fixture_source(dataset: str) -> str:
 
 
 def test_source_notes_name_the_source_of_2019(book_2019, imported):
-    """osu_arsverk's 2019 figures come from the fixture's (SYNTHETIC) source; adm_kpi's kept the prefilled document text."""
+    """osu_arsverk's and adm_kpi's 2019 figures come from the fixture's (SYNTHETIC) sources, named beside the report's years."""
     text = html.unescape(_html_and_text(json.loads((book_2019 / "osu.ipynb").read_text(encoding="utf-8"))))
     b = va.setup(2019, imported)
     doc = va.setup(2018, imported).source_note("osu_arsverk").removeprefix("Kilde: ").removesuffix(".")
@@ -112,8 +114,8 @@ def test_source_notes_name_the_source_of_2019(book_2019, imported):
     assert note == f"Kilde: {doc} (2014–2018); {_fixture_source('osu_arsverk')} (2019)."
     assert note in text
     kpi_doc = va.setup(2018, imported).source_note("adm_kpi").removeprefix("Kilde: ").removesuffix(".")
-    assert _fixture_source("adm_kpi") == kpi_doc
-    assert f"Kilde: {kpi_doc} (2014–2019)." in text  # the analyst kept the prefilled source: it is named for 2019 too
+    assert _fixture_source("adm_kpi") != kpi_doc  # a new figure's source is never the report of an earlier year
+    assert f"Kilde: {kpi_doc} (2014–2018); {_fixture_source('adm_kpi')} (2019)." in text
 
 
 def test_partial_year_says_what_is_missing(book_2019):

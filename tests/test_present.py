@@ -309,3 +309,28 @@ def test_note_source_charts_by_section(sections, titles):
     assert [t for t in ("A", "B", "C") if f"**{t}**" in text] == titles
     if titles:
         assert text.startswith("::: {.callout-note}") and "- **A** (kapittel 2.2.3): viser a" in text
+
+
+def test_csv_writes_percentage_points_as_numbers_with_the_unit_in_the_header():
+    rows = [["Andel", "53\u00a0%", "+4,0\u00a0pp"], ["Deltid", "31\u00a0%", f"{MINUS}4,0\u00a0pp"], ["Ny", "–", "–"]]
+    lines = table_output(
+        pl.DataFrame({STUB: [r[0] for r in rows], "2018": [r[1] for r in rows], "Endring": [r[2] for r in rows]}),
+        id="t",
+        title="T",
+        plain="p",
+        source="Kilde: x.",
+    ).csv.splitlines()
+    assert lines[0] == ";2018;Endring (pp);Kilde"
+    assert lines[1:3] == ["Andel;53%;+4,0;Kilde: x.", "Deltid;31%;-4,0;Kilde: x."]  # numbers: no ' before them
+    assert "'" not in "".join(lines)
+
+
+def test_tables_name_a_unit_once():
+    book = FakeBook(
+        2018,
+        {("d", "e", "kommunen"): {2017: 200.0, 2018: 210.0}, ("d", "a", "kommunen"): {2017: 5.0, 2018: 6.0}},
+        units={"e": ("kwh_per_kvm", "kWh per kvm"), "a": ("kvm", "kvm")},
+    )
+    rows = [Row("d", "e", label="Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)"), Row("d", "a", label="Samlet areal")]
+    table = read_table(tab_rows(book, id="r", title="Rader", rows=rows).html)
+    assert [r[0].text for r in table.rows] == ["Energiforbruket i kommunens eiendomsmasse (kwh. pr. kvm.)", "Samlet areal (kvm)"]

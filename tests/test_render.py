@@ -83,6 +83,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from analysis import config
 from analysis.pipeline.render import find_quarto
@@ -383,8 +384,10 @@ def pdf_chapter_xref_labels(text: str, prefix: str, titles: dict[str, str]) -> l
     for m in re.finditer(rf"\b{re.escape(prefix)}\s+(\d+|[A-Z])\b(?!\.\d)", text):
         label = m.group(1)
         title = titles.get(label)
-        if title and re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
-            continue
+        if title is None:
+            continue  # not a chapter's label: a page number after "Vedlegg" in the PDF's contents
+        if re.match(r"\.?\s*" + _title_pattern(title), text[m.end() :]):
+            continue  # a running header "Kapittel 1. Title"
         out.append(label)
     return out
 
@@ -463,13 +466,59 @@ def font_family(base_font: str) -> str:
     return re.sub(r"^[A-Z]{6}\+", "", name)
 
 
-_NON_TEXT_FONT = re.compile(r"mono|code|courier|math", re.IGNORECASE)
-"""Families that are not a text face (code, mathematics) and so may stand beside Lato."""
+ICON_FONT = "FontAwesome6Free-Solid"
+"""The one face beside Lato: the icons of Quarto's callouts (Font Awesome, which Quarto brings), no letters."""
+
+
+def _is_icon_font(family: str) -> bool:
+    return family.replace("-Identity-H", "") == ICON_FONT
 
 
 def foreign_fonts(names: set[str]) -> list[str]:
-    """Embedded fonts that are neither Lato nor a code/maths face."""
-    return sorted(n for n in (font_family(x) for x in names) if not n.replace(" ", "").startswith("Lato") and not _NON_TEXT_FONT.search(n))
+    """Embedded fonts that are neither Lato nor the callout icons' face."""
+    return sorted(n for n in (font_family(x) for x in names) if not n.replace(" ", "").startswith("Lato") and not _is_icon_font(n))
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word on a PDF page as a reader sees it: its text and box (points, from the page's top left)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+MIN_OVERLAP = 0.5
+"""Points two words' boxes must share both ways to count as drawn over each other (touching boxes do not)."""
+
+
+def overlapping_words(words: list[Word]) -> list[tuple[Word, Word]]:
+    """Pairs of words whose boxes overlap: text drawn over text. A sweep down the page, not every pair."""
+    out = []
+    ordered = sorted(words, key=lambda w: w.top)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b.top >= a.bottom - MIN_OVERLAP:
+                break
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > MIN_OVERLAP and min(a.bottom, b.bottom) - max(a.top, b.top) > MIN_OVERLAP:
+                out.append((a, b))
+    return out
+
+
+A4_HEIGHT = 841.89
+TEXT_BOTTOM = A4_HEIGHT - 70.87
+"""The foot of the text area: A4 less the book template's bottom margin (orange-book: 2,5 cm)."""
+
+
+DESCENT = 4.0
+"""How far a last line's descenders may reach below the text area (a word's box includes the face's descent)."""
+
+
+def below_text_area(words: list[Word]) -> list[Word]:
+    """Words that end below the text area, except the page number in the foot margin."""
+    return [w for w in words if w.bottom > TEXT_BOTTOM + DESCENT and not (w.text.isdigit() and w.top > TEXT_BOTTOM + 10)]
 
 
 _BASEFONT = re.compile(rb"/BaseFont\s*/([^\s/\[\]<>()]+)")
@@ -604,12 +653,14 @@ def test_normalize_pdf_text_joins_hyphenated_words():
 
 
 def test_pdf_chapter_xref_labels_skip_running_headers_and_section_numbers():
-    titles = {"1": "Organisasjon, styring og utvikling", "A": "Datakvalitet"}
+    titles = {"1": "Organisasjon, styring og utvikling", "3": "Eiendom", "A": "Datakvalitet"}
     text = (
         "12 Kapittel 1. Organisasjon, styring og utvikling Som vist i Kapittel 3, og i Kapittel 1. Deretter "
         "Kapittel 2.2.4 / 2.2.5 og Kapittel 1.Organisasjon, styring og utvikling"
     )
     assert pdf_chapter_xref_labels(text, "Kapittel", titles) == ["3", "1"]
+    # the contents' "Vedlegg ..... 45" is no reference
+    assert pdf_chapter_xref_labels("Vedlegg 45 A. Datakvalitet, se Vedlegg A.", "Vedlegg", titles) == ["A"]
 
 
 def test_pdf_title_labels():
@@ -710,11 +761,22 @@ def test_font_names():
     assert font_family("/Libertinus#20Serif") == "Libertinus Serif"
     raw = b"<< /Type /Font /BaseFont /QWERTY+Lato-Regular /Subtype /Type0 >> << /BaseFont /XYZABC+DejaVuSansMono >>"
     assert raw_base_fonts(raw) == {"QWERTY+Lato-Regular", "XYZABC+DejaVuSansMono"}
-    assert foreign_fonts(raw_base_fonts(raw) | {"/AAAAAA+NewCMMath-Regular", "/Lato Italic"}) == []
-    assert foreign_fonts({"/AAAAAA+LiberationSans", "/BBBBBB+Lato-Bold", "/LibertinusSerif-Regular"}) == [
+    assert foreign_fonts({"/QWERTY+Lato-Regular", "/CEPOHI+FontAwesome6Free-Solid-Identity-H", "/Lato Italic"}) == []
+    assert foreign_fonts({"/AAAAAA+LiberationSans", "/BBBBBB+Lato-Bold", "/LibertinusSerif-Regular", "/XYZABC+DejaVuSansMono"}) == [
+        "DejaVuSansMono",
         "LiberationSans",
         "LibertinusSerif-Regular",
     ]
+
+
+def test_overlapping_words_and_text_area():
+    a, b = Word("3 329", 100, 200, 130, 210), Word("3 237,0", 128, 200, 160, 210)  # drawn into each other
+    c, d = Word("Oppvekst", 100, 212, 140, 222), Word("skole", 100, 224, 125, 234)  # the next lines: clear
+    e = Word("touching", 130, 200, 150, 210)  # shares an edge with a: not over it
+    assert {frozenset(pair) for pair in overlapping_words([d, c, b, a, e])} == {frozenset((a, b)), frozenset((b, e))}
+    assert overlapping_words([a, c, d]) == []
+    foot = [Word("41", 290, 795, 300, 805), Word("Totalt", 85, 770, 110, 780), Word("rad", 85, 760, 772, 772.2)]
+    assert below_text_area(foot) == [foot[1]]
 
 
 # =========================================================================== the render
@@ -772,6 +834,7 @@ class Build:
     renders: list[Render]
     gitignore_before: bytes | None
     gitignore_after: bytes | None
+    env: dict[str, str] = field(default_factory=dict)
 
     def page(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
@@ -794,7 +857,7 @@ def built(tmp_path_factory) -> Build:
     renders = []
     for i in range(RENDERS):
         proc = subprocess.run(
-            [sys.executable, "-m", "analysis.cli", "render"],
+            [sys.executable, "-m", "analysis.cli", "render", *(["--force"] if i else [])],  # the same inputs: forced
             cwd=root,
             env=env,
             capture_output=True,
@@ -807,7 +870,7 @@ def built(tmp_path_factory) -> Build:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-60:])
             pytest.fail(f"render {i + 1} of {RENDERS} exited {proc.returncode}:\n{tail}", pytrace=False)
     after = gitignore.read_bytes() if gitignore.exists() else None
-    return Build(root, root / "_book", renders, before, after)
+    return Build(root, root / "_book", renders, before, after, env)
 
 
 def _html_pages(build: Build) -> list[str]:
@@ -899,6 +962,36 @@ def test_no_nested_book_after_repeated_builds(built):
     assert leftovers == [], f"staging folders left beside _book/: {leftovers}"
 
 
+def test_render_again_with_nothing_changed_renders_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "render"], cwd=built.root, env=built.env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "book up to date" in proc.stdout, proc.stdout + proc.stderr
+    assert {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()} == before
+
+
+def test_failed_render_leaves_the_book_and_nothing_beside_it(built, tmp_path):
+    """A Typst error (a broken header in a copy): exit 5, ``_book/`` as it was, no ``index.typ``, no ``_book.tmp``."""
+    root = tmp_path / "project"
+    _copy_project(config.PROJ_ROOT, root)
+    shutil.copytree(built.out, root / "_book")
+    header = root / "tools" / "typst-header.typ"
+    header.write_text(header.read_text(encoding="utf-8") + '\n#set text(size: "not a length")\n', encoding="utf-8")
+    before = {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()}
+    env = {**built.env, "PYTHONPATH": str(root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "render", "--to", "typst"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RENDER_TIMEOUT,
+    )
+    assert proc.returncode == 5, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert {p.relative_to(root / "_book"): p.read_bytes() for p in (root / "_book").rglob("*") if p.is_file()} == before
+    left = sorted(p.name for p in root.iterdir() if p.suffix == ".typ" or p.name.startswith("_book."))
+    assert left == [], f"left beside the sources: {left}"
+
+
 def test_gitignore_unchanged_by_render(built):
     assert built.gitignore_before is not None, ".gitignore missing from the copy"
     assert built.gitignore_after == built.gitignore_before, (
@@ -943,7 +1036,17 @@ def test_page_navigation_shows_titles_not_file_names(pages):
 
 
 @pytest.mark.parametrize(("page", "label"), EXPECTED_PAGES)
-def test_chapter_heading_number(pages, titles, page, label):
+def test_chapter_heading_number(built, pages, titles, page, label):
+    if page == INDEX_PAGE:
+        # a Quarto book's home page carries the book's title block (title, subtitle, author) as its
+        # <h1 class=title>; the introduction's own heading follows as an unnumbered <h1> (seen with Quarto 1.10.18)
+        book_title = yaml.safe_load((built.root / "_quarto.yml").read_text(encoding="utf-8"))["book"]["title"]
+        got, text = title_label(pages[page])
+        assert text == book_title, f"{page}: <h1 class=title> reads {text!r}, not the book's title {book_title!r}"
+        headings = [h for h in pages[page].find_all("h1") if "title" not in h.attrs.get("class", "").split()]
+        assert headings and headings[0].text().strip() == titles[page], f"{page}: first chapter heading {[h.text() for h in headings[:2]]}"
+        assert "unnumbered" in headings[0].attrs.get("class", "").split() and headings[0].find(cls="header-section-number") is None
+        return
     got, text = title_label(pages[page], titles[page])
     assert titles[page] in text, f"{page}: <h1 class=title> reads {text!r}, the source's heading is {titles[page]!r}"
     assert got == label, f"{page}: heading {text!r} carries number {got!r}, expected {label!r}"
@@ -1009,9 +1112,19 @@ def test_chapter_references_agree_between_html_and_pdf(pages, pdf_text, titles):
     xrefs = [(prefix, label) for rel, doc in pages.items() for prefix, label, _ in chapter_xrefs(doc, rel)]
     assert any(p == CHAPTER_WORD for p, _ in xrefs), f"no '{CHAPTER_WORD} N' cross-reference in the HTML: {sorted(set(xrefs))[:10]}"
     by_label = {label: titles[page] for page, label in EXPECTED_PAGES if label}
-    html_text = "\n".join(content_text(doc) for doc in pages.values())
+    # In the HTML a reference is a link (a.quarto-xref). From the home page the HTML book writes it with the
+    # chapter's title ("1 Organisasjon, styring og utvikling beskriver ...", "Vedlegg A — Datakvalitet"), the
+    # PDF as "Kapittel 1", "Vedlegg A" (Quarto 1.10.18): the same chapter by the same number, so each counts once.
+    titled = Counter(
+        label
+        for doc in pages.values()
+        for a in doc.find_all("a", cls="quarto-xref")
+        for label, title in by_label.items()
+        if re.fullmatch(rf"(?:\S+\s+)?{re.escape(label)}\s+(?:\u2014\s+)?{_title_pattern(title)}", " ".join(a.text().split()))
+    )
     for prefix in sorted({p for p, _ in xrefs} | {CHAPTER_WORD}):
-        in_html = Counter(pdf_chapter_xref_labels(html_text, prefix, by_label))
+        in_html = Counter(label for p, label in xrefs if p == prefix and label in by_label)
+        in_html += Counter({k: n for k, n in titled.items() if k.isdigit() == (prefix == CHAPTER_WORD)})
         in_pdf = Counter(pdf_chapter_xref_labels(pdf_text, prefix, by_label))
         assert in_pdf == in_html, f"'{prefix} N': HTML {dict(sorted(in_html.items()))}, PDF {dict(sorted(in_pdf.items()))}"
 
@@ -1079,6 +1192,42 @@ def _pdf_font_names(reader) -> set[str]:
     for page in reader.pages:
         visit(page.get("/Resources"))
     return names
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf_path) -> list[tuple[list[Word], list[dict]]]:
+    """Each page's words with their boxes and its characters with their fonts (pdfplumber, as a reader's tool reads them)."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    out = []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        for page in pdf.pages:
+            words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words()]
+            out.append((words, [{"text": ch["text"], "font": font_family(ch["fontname"])} for ch in page.chars]))
+    return out
+
+
+def test_pdf_no_word_drawn_over_another(pdf_pages):
+    found = [f"p. {n}: {a.text!r} over {b.text!r}" for n, (words, _) in enumerate(pdf_pages, 1) for a, b in overlapping_words(words)]
+    assert found == [], f"{len(found)} pairs of words drawn over each other:\n" + "\n".join(found[:30])
+
+
+def test_pdf_no_table_row_past_the_text_area(pdf_pages):
+    found = [f"p. {n}: {w.text!r} ends at {w.bottom:.1f} pt" for n, (words, _) in enumerate(pdf_pages, 1) for w in below_text_area(words)]
+    assert found == [], f"text below the text area (foot at {TEXT_BOTTOM:.1f} pt):\n" + "\n".join(found[:30])
+
+
+def test_pdf_every_glyph_is_lato_or_a_callout_icon(pdf_pages):
+    icons = Counter()
+    other = Counter()
+    for n, (_, chars) in enumerate(pdf_pages, 1):
+        for ch in chars:
+            if ch["font"].replace(" ", "").startswith("Lato"):
+                continue
+            if _is_icon_font(ch["font"]) and "\ue000" <= ch["text"] <= "\uf8ff":  # a Font Awesome icon (private use area)
+                icons[ch["text"]] += 1
+            else:
+                other[(n, ch["font"], ch["text"])] += 1
+    assert not other, f"glyphs in another face than Lato: {sorted(other.items())[:20]}"
 
 
 def test_pdf_embeds_lato_and_no_other_text_face(pdf_path):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.pipeline.run import run_notebooks
 from analysis.chapters import datakvalitet, digit, eiendom, kilder, medarbeidere, osu
+from analysis.pipeline.run import run_notebooks
 from analysis.present.outputs import Prose
 
 YEAR = 2017

@@ -13,9 +13,9 @@ from rich.text import Text
 __all__ = ["make_console", "styled"]
 
 
-def make_console(stderr: bool = False) -> Console:
-    """A console that prints strings literally (no markup, no emoji codes, no highlighting), wrapped softly."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+def make_console(stderr: bool = False, width: int | None = None) -> Console:
+    """A console that prints strings literally (no markup, no emoji codes, no highlighting): wrapped softly, or ``width`` wide."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=width is None, markup=False, emoji=False, width=width)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:

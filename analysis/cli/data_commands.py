@@ -1,13 +1,15 @@
 """``virksomhetsanalyse template``, ``import`` and ``kostra``: the new year's data.
 
-    virksomhetsanalyse template --year 2019                 the input workbook for 2019: .build/templates/mal-2019.xlsx
-    virksomhetsanalyse import FILE --dry-run                check the filled workbook and show what would change
-    virksomhetsanalyse import FILE                          check it, then write data/ atomically
+    virksomhetsanalyse template --year 2019                 the input workbook for 2019: workbooks/mal-2019.xlsx
+    virksomhetsanalyse import FILE --dry-run                check the filled workbook (.xlsx, .ods, .csv) and review it
+    virksomhetsanalyse import FILE                          review it, then write data/ atomically
     virksomhetsanalyse kostra --year 2019 [--from FILE]     the year's KOSTRA figures from SSB, through the same import
 
 ``register(app)`` adds the commands to the main Typer app (``analysis.cli``).
 Exit codes of ``import``: 0 imported (or nothing to import), 1 input rejected
-(every problem listed: sheet, cell, expected, found), 2 usage error; ``kostra``
+(every problem listed: sheet, cell, expected, found; or a figure flagged by the
+review without ``--accept-flagged``), 2 usage error; ``template``: 2 also for a
+year the data cannot take and for a file that exists (without ``--force``); ``kostra``
 also 75 when SSB could not be reached (``EXIT_UNREACHABLE``).
 """
 
@@ -28,11 +30,6 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 75
 """``kostra``: SSB could not be reached (no connection, no answer in time, still busy after the retries); sysexits' EX_TEMPFAIL."""
 
-TEMPLATE_FOLDER = "templates"
-"""Where ``template`` writes unless told otherwise: this folder of ``config.STATE_DIR`` (``.build/``, which git
-ignores), so that a workbook with a new year's figures is not committed by accident (``tests/test_excel.py``
-checks that git ignores it)."""
-
 console = make_console()
 err_console = make_console(stderr=True)
 
@@ -49,10 +46,11 @@ def template(
             "--output",
             "-o",
             metavar="FILE",
-            help="The .xlsx file to write.  [default: .build/templates/mal-YEAR.xlsx, a folder git ignores]",
+            help="The .xlsx file to write.  [default: workbooks/mal-YEAR.xlsx beside data/: git ignores it, make clean leaves it]",
             dir_okay=False,
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists (it may hold figures typed in).")] = False,
     dataset: Annotated[
         list[str] | None,
         typer.Option("--dataset", metavar="NAME", help="Only this dataset (repeatable); default every observation dataset."),
@@ -64,15 +62,29 @@ def template(
     One sheet per observation dataset (rows = indicator and group with their Norwegian labels,
     columns = years, plus unit and source); earlier years are filled in and locked, only the new
     year's column is open. The first sheet, "Veiledning", explains in Norwegian what to fill in
-    and what the import accepts. If data/ already holds the year, its figures are filled in for
-    correction (import with --replace). It prints the path of the file written.
+    and what the import accepts. YEAR is the year after the latest year in data/, or a year data/
+    holds: then its figures are filled in for correction (import with --replace). An existing file
+    is never overwritten without --force. It prints the path of the file written.
     """
+    from analysis.cli.guard import whole_file
     from analysis.data.problems import DataError
+    from analysis.data.years import YearRefused
+    from analysis.intake.archive import workbook_folder
     from analysis.intake.workbook import build_template
 
-    output = (output or config.STATE_DIR / TEMPLATE_FOLDER / f"mal-{year}.xlsx").resolve()
+    output = (output or workbook_folder(data_dir) / f"mal-{year}.xlsx").resolve()
+    if output.exists() and not force:
+        err_console.print(
+            f"error: {output} exists and may hold figures typed in: import it first, choose another file with --output, "
+            "or overwrite it with --force. Nothing was written.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_USAGE)
     try:
-        sheets = _whole_file(output, lambda tmp: build_template(data_dir, year, tmp, dataset or None))
+        sheets = whole_file(output, lambda tmp: build_template(data_dir, year, tmp, dataset or None))
+    except YearRefused as exc:
+        err_console.print(f"error: {exc}. Nothing was written.", markup=False)
+        raise typer.Exit(EXIT_USAGE) from exc
     except DataError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_REJECTED) from exc
@@ -89,32 +101,6 @@ def template(
     years = sorted({y for s in sheets for y in s.years})
     span = f"{years[0]}–{years[-1]}" if years else "none"
     console.print(f"wrote {output}: {len(sheets)} dataset sheet(s); {year} open for input, earlier years ({span}) locked", markup=False)
-
-
-def _whole_file(output: Path, write):
-    """``write(path)`` into a file beside ``output``, then renamed onto it: a write that fails (a full disk) leaves no
-    truncated file. The zip file openpyxl left open is closed before the error is raised, so its clean-up prints nothing."""
-    import gc
-    import os
-    import sys
-
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    failed = None
-    hook = sys.unraisablehook
-    sys.unraisablehook = lambda unraisable: None if isinstance(unraisable.exc_value, OSError) else hook(unraisable)
-    try:
-        try:
-            result = write(tmp)
-            os.replace(tmp, output)
-        except OSError as exc:
-            failed = (exc.errno, exc.strerror, str(exc.filename or output))  # not the exception: its frames hold the zip file
-        gc.collect()
-    finally:
-        sys.unraisablehook = hook
-        tmp.unlink(missing_ok=True)
-    if failed:
-        raise OSError(*failed)
-    return result
 
 
 def _print_rejected(name: str, problems: list) -> None:
@@ -163,13 +149,24 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The filled template (.xlsx) or a CSV export of one of its sheets.", exists=True, dir_okay=False, metavar="FILE"
+            help="The filled template (.xlsx, or .ods from LibreOffice) or a CSV export of one of its sheets.",
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
         ),
     ],
     replace: Annotated[
         bool, typer.Option("--replace", help="Allow changing figures already in data/; every change (old → new) is printed first.")
     ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and print the summary, but write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and print the review, but write nothing.")] = False,
+    accept_flagged: Annotated[
+        bool,
+        typer.Option(
+            "--accept-flagged",
+            help="Import figures the review flags as implausible (a change larger than ever, a share at 0 or 100 %, ten times or "
+            "a tenth of the year before), once you have checked them.",
+        ),
+    ] = False,
     dataset: Annotated[
         str | None,
         typer.Option(
@@ -182,7 +179,9 @@ def import_(
             "--source",
             metavar="TEXT",
             help="For a CSV file: the source of every figure whose Kilde cell is empty or that has no Kilde column "
-            '(e.g. "Bærum kommune, HR-systemet"); recorded in data/provenance.csv and named in the book.',
+            '(e.g. "Bærum kommune, HR-systemet"); recorded in data/provenance.csv and named in the book. The sources in use '
+            "are listed on the template's Veiledning sheet and in the message when a source is missing; the original report "
+            "is refused as the source of a new figure.",
         ),
     ] = None,
     data_dir: DataDirOpt = config.DATA_DIR,
@@ -190,21 +189,26 @@ def import_(
     """Import a new year's figures from the filled template (or a CSV export of one sheet).
 
     Everything is checked before anything is written: numbers (decimal comma, space or no-break
-    space as thousands separator, "12,8 %", numbers stored as text; empty cells = not available
-    yet), Excel errors, formulas without a computed value, units' ranges, unknown sheets, rows
-    and renamed or moved columns, a figure without its source (the Kilde column, or --source for
-    a CSV file), and changes to figures already in data/ (refused without
-    --replace; equal figures are skipped, so a year can be filled in several rounds). Every
-    problem is listed with sheet and cell. Then the rows are written into a staged copy of data/, the copy is validated, and
-    the changed files replace those in data/; the import is recorded in data/'s changelog.
+    space as thousands separator, "12,8 %", percent cells, numbers stored as text; empty cells =
+    not available yet), dates typed by mistake (7.1), Excel errors, formulas without a computed
+    value, units' ranges, unknown sheets, rows and renamed or moved columns, a figure without its
+    source (the Kilde column, or --source for a CSV file) or with the original report as source,
+    and changes to figures already in data/ (refused without --replace; equal figures are skipped,
+    so a year can be filled in several rounds). Every problem is listed with sheet and cell.
+
+    Then a review table shows every new or replaced figure beside the year before; implausible
+    ones are flagged and refused without --accept-flagged. The rows are written into a staged copy
+    of data/, the copy is validated, and the changed files replace those in data/; the import is
+    recorded in data/'s changelog, and a copy of the file is kept in workbooks/imported/<sha256>/.
 
     Exit 0 when imported (or nothing to import), 1 when the input is rejected (nothing written).
     """
     from analysis.data.problems import DataError
-    from analysis.intake.apply import apply_import
+    from analysis.intake.archive import apply_keeping_a_copy
     from analysis.intake.plan import plan_import
     from analysis.intake.problems import ImportRejected
     from analysis.intake.report import summary_lines
+    from analysis.intake.review import flagged_problems, review_rows
 
     if dataset and file.suffix.lower() != ".csv":
         err_console.print("error: --dataset applies to CSV files only (a workbook names its datasets by sheet)", markup=False)
@@ -222,8 +226,13 @@ def import_(
     try:
         plan = plan_import(file, data_dir, replace=replace, dataset=dataset, source=" ".join(source.split()) if source else None)
         _print_warnings(plan.warnings)
+        rows = review_rows(plan)
+        _print_review(rows)
         _print_changes(plan)
-        files = apply_import(plan, data_dir, dry_run=dry_run)
+        flagged = flagged_problems(rows)
+        if flagged and not accept_flagged:
+            raise ImportRejected(flagged)
+        files, copy = apply_keeping_a_copy(plan, data_dir, dry_run=dry_run)
     except ImportRejected as exc:
         _print_warnings(exc.warnings)
         _print_rejected(file.name, exc.problems)
@@ -241,6 +250,28 @@ def import_(
         console.print(f"would write: {', '.join(files)}", markup=False)
     else:
         console.print(f"wrote: {', '.join(files)}", markup=False)
+    if copy is not None:
+        console.print(f"kept a copy: {copy}", markup=False)
+
+
+def _print_review(rows: list) -> None:
+    """The review: one line per figure to be written, beside its series' previous figure, flags marked (no markup, no emoji)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        return
+    table = Table(title=Text(f"review: {len(rows)} figure(s) to be written"), title_justify="left")
+    for name in ("dataset, cell", "indicator (group)", "unit", "before", "new", "change", "flag"):
+        table.add_column(name, justify="right" if name in ("before", "new", "change") else "left", overflow="fold")
+    for r in rows:
+        v = r.value
+        where = f"{v.dataset} {v.cell}" if not v.copy_of else f"{v.dataset} (copy of {v.copy_of} {v.cell})"
+        before = f"{r.shown(r.previous)} ({r.previous_year})" if r.previous is not None else "–"
+        new = f"{r.shown(v.literal)} ({v.year})" + (f", was {r.shown(r.old)}" if r.old is not None else "")
+        table.add_row(*(Text(x) for x in (where, r.label, r.unit, before, new, r.change, "FLAGGED" if r.flags else "")))
+    wide = make_console(width=console.size.width if console.is_terminal else 160)
+    wide.print(table)
 
 
 def _print_kostra_notes(result) -> None:

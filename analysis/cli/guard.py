@@ -23,7 +23,7 @@ from rich.console import Console
 
 from analysis import config
 
-__all__ = ["EXIT_INTERNAL", "EXIT_DISK", "guard_commands", "log_path", "disk_error"]
+__all__ = ["EXIT_INTERNAL", "EXIT_DISK", "guard_commands", "log_path", "disk_error", "whole_file"]
 
 EXIT_INTERNAL = 70
 """An unexpected exception (a bug, not an input problem): one line, the traceback in a log file."""
@@ -117,3 +117,29 @@ def guard_commands(typer_app: typer.Typer, err_console: Console) -> None:
             name = info.name or info.callback.__name__.rstrip("_").replace("_", "-")
             info.callback = _guarded(info.callback, name, err_console)
             info.callback._guarded = True
+
+
+def whole_file(output: Path, write):
+    """``write(path)`` into a file beside ``output``, then renamed onto it: a write that fails (a full disk) leaves no
+    truncated file. The zip file openpyxl left open is closed before the error is raised, so its clean-up prints nothing."""
+    import gc
+    import os
+    import sys
+
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    failed = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None if isinstance(unraisable.exc_value, OSError) else hook(unraisable)
+    try:
+        try:
+            result = write(tmp)
+            os.replace(tmp, output)
+        except OSError as exc:
+            failed = (exc.errno, exc.strerror, str(exc.filename or output))  # not the exception: its frames hold the zip file
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+        tmp.unlink(missing_ok=True)
+    if failed:
+        raise OSError(*failed)
+    return result

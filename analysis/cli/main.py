@@ -9,7 +9,9 @@
     virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
 
 Exit codes: 0 success, 1 invalid data, 2 usage error (also ``run``/``build``
-for a year some datasets have no figures for, named before anything runs),
+for a year the data cannot show: after the latest data year without
+``--allow-empty-year``, or before some dataset's first year; refused before
+anything runs by ``analysis.data.years``),
 3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 70 internal
 error (one line on the terminal; the traceback is written to a log file).
 """
@@ -62,41 +64,15 @@ def _print_problems(problems: list) -> None:
         err_console.print(line, markup=False)
 
 
-def _check_year(year: int, data_dir: Path) -> None:
-    """Exit 2 before anything runs when some dataset has no figure for ``year`` or earlier.
+def _check_year(year: int, data_dir: Path, allow_empty: bool = False) -> None:
+    """Exit 2 before anything runs when the data cannot show ``year`` (``analysis.data.years.check_report_year``)."""
+    from analysis.data.years import YearRefused, check_report_year
 
-    A chapter shows a dataset up to the reporting year; a dataset whose figures
-    all lie after it would leave tables and sentences with nothing to show.
-    Datasets that begin in the latest data year (a breakdown new that year) are
-    not required: the chapters say they are not available for earlier years.
-    """
-    from analysis.data.csvfile import read_rows
-    from analysis.data.package import observation_names, read_descriptor, resource
-
-    descriptor = read_descriptor(data_dir)
-    spans: dict[str, tuple[int, int]] = {}
-    for name in observation_names(descriptor):
-        years = [int(r["year"]) for r in read_rows(data_dir / resource(descriptor, name)["path"])]
-        if years:
-            spans[name] = (min(years), max(years))
-    if not spans:
-        return
-    latest = max(hi for _, hi in spans.values())
-    required = {n: s for n, s in spans.items() if s[0] < latest}
-    lacking = {n: s for n, s in required.items() if s[0] > year}
-    if not lacking:
-        return
-    first = min(lo for lo, _ in spans.values())
-    start = max(lo for lo, _ in required.values())
-    listed = ", ".join(f"{n} ({lo}–{hi})" if lo != hi else f"{n} ({lo})" for n, (lo, hi) in sorted(lacking.items()))
-    err_console.print(
-        styled(
-            (f"cannot run for {year}", "bold red"),
-            f": {len(lacking)} dataset(s) have no figures for {year} or earlier: {listed}. "
-            f"The data cover {first}–{latest}; every dataset has figures from {start}: choose --year {start} or later. Nothing was run.",
-        )
-    )
-    raise typer.Exit(EXIT_USAGE)
+    try:
+        check_report_year(year, data_dir, allow_empty=allow_empty)
+    except YearRefused as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _report_validation(data_dir: Path) -> bool:
@@ -104,9 +80,9 @@ def _report_validation(data_dir: Path) -> bool:
     from analysis.data.consistency import Status, run_all
     from analysis.data.csvfile import read_rows
     from analysis.data.package import observation_names, read_descriptor, resource
-    from analysis.data.validate import validate_data
+    from analysis.data.validate import cached_problems
 
-    problems = validate_data(data_dir)
+    problems = cached_problems(data_dir)  # data whose content passed before are not checked again
     if problems:
         err_console.print(styled((f"{len(problems)} error(s) in {data_dir}:", "bold red")))
         _print_problems(problems)
@@ -159,6 +135,15 @@ ChapterOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", metavar="YEAR", help="The reporting year.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Run the chapters even when nothing they depend on changed.")]
+EmptyYearOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty-year",
+        help="Allow a YEAR after the latest year in the data (a book ahead of its figures); without it such a year is refused.",
+    ),
+]
+RenderForceOpt = Annotated[bool, typer.Option("--force", help="Render even when nothing Quarto reads has changed since the last render.")]
+BuildForceOpt = Annotated[bool, typer.Option("--force", help="Run every chapter and render, even when nothing they depend on changed.")]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, metavar="N", help="Notebooks run at once (default: the number of cores).", show_default=False),
@@ -258,13 +243,15 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     _sync_year_profile()
 
 
-def _render(to: Target) -> None:
-    """Render with Quarto; exit 4 when it is missing, 5 when it fails."""
+def _render(to: Target, force: bool = False) -> None:
+    """Render with Quarto unless the book is up to date; exit 4 when it is missing, 5 when it fails."""
     from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
     from analysis.pipeline.render import render_book
 
     try:
-        out = render_book(to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS)
+        result = render_book(
+            to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS, force=force
+        )
     except QuartoMissing as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_NO_QUARTO) from None
@@ -274,7 +261,10 @@ def _render(to: Target) -> None:
     except BuildError as exc:
         err_console.print(styled(("error", "bold red"), f": {exc}"))
         raise typer.Exit(2) from None
-    console.print(styled(("book rendered", "green"), f" into {out}"))
+    if result.rendered:
+        console.print(styled(("book rendered", "green"), f" into {result.output_dir}"))
+    else:
+        console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
 
 
 @app.command()
@@ -284,13 +274,15 @@ def run(
     force: ForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
+    allow_empty_year: EmptyYearOpt = False,
 ) -> None:
     """Execute the chapter notebooks for YEAR into book/ (papermill), several at once.
 
     A chapter is skipped when its notebook, the data it reads, the analysis package and the
     parameters are unchanged since its last successful run (--force runs it anyway). book/ changes
     only when every requested chapter succeeded. Exit 1 when the data are invalid, 3 when a
-    chapter fails (named with its cell and error).
+    chapter fails (named with its cell and error), 2 for a YEAR the data cannot show (after the latest
+    data year, unless --allow-empty-year; before some dataset's first year).
     """
     from analysis.data.validate import cached_problems
 
@@ -300,26 +292,29 @@ def run(
         err_console.print(styled((f"{len(problems)} error(s) in {data_dir or config.DATA_DIR}", "bold red"), "; nothing was run:"))
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
-    _check_year(year, data_dir or config.DATA_DIR)
+    _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
     _run(year, names, force, data_dir, jobs)
 
 
 @app.command()
-def render(to: ToOpt = Target.all) -> None:
+def render(to: ToOpt = Target.all, force: RenderForceOpt = False) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
-    Exit 4 when Quarto is not installed (with the ways to get it), 5 when Quarto fails.
+    Nothing is rendered when _book/ was rendered from the same chapters, text pages, settings, assets
+    and Quarto (--force renders anyway). Exit 4 when Quarto is not installed (with the ways to get
+    it), 5 when Quarto fails.
     """
-    _render(to)
+    _render(to, force)
 
 
 @app.command()
 def build(
     year: YearOpt = config.DEFAULT_YEAR,
-    force: ForceOpt = False,
+    force: BuildForceOpt = False,
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
+    allow_empty_year: EmptyYearOpt = False,
 ) -> None:
     """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
 
@@ -329,11 +324,11 @@ def build(
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
-    _check_year(year, data_dir or config.DATA_DIR)
+    _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
     if find_quarto() is None:
         err_console.print(styled(("note", "yellow"), ": quarto not found: the chapters will run, then render stops (exit 4)"))
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
-    _render(to)
+    _render(to, force)
 
 
 @app.command()

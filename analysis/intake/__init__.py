@@ -8,11 +8,13 @@ The template (``virksomhetsanalyse template``):
 
 The import (``virksomhetsanalyse import``), in the order it runs:
 
-* ``read`` — ``read_input``: a filled workbook, or a CSV export of one sheet, as rows of cells;
+* ``read`` — ``read_input``: a filled workbook (.xlsx; .ods through ``ods``), or a CSV export of one sheet, as rows of cells;
 * ``cells`` — the number in one cell (``parse_text``, ``numeric_literal``, ``cell_number``);
 * ``check`` — ``check_sheet``: one sheet against its layout;
 * ``plan`` — ``plan_import``: reads and checks everything, returns an ``ImportPlan``;
+* ``review`` — ``review_rows``: every figure to be written beside the year before; ``flagged_problems``: the implausible ones;
 * ``apply`` — ``apply_import``: writes a plan into ``data/`` through a validated, staged copy;
+* ``archive`` — ``workbooks/`` (the template's folder) and the copy of every imported file under its sha256;
 * ``report`` — ``change_lines`` and ``summary_lines`` for the command's output;
 * ``problems`` — ``ImportProblem`` and ``ImportRejected`` (every problem, nothing written).
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from openpyxl.cell.cell import ERROR_CODES
@@ -23,13 +23,33 @@ from openpyxl.cell.cell import ERROR_CODES
 from analysis.calc.numbers import NUMBER, PERCENT, PLACEHOLDERS
 from analysis.calc.rounding import half_up
 
-__all__ = ["BLANKS", "EXCEL_ERRORS", "Parsed", "NumberError", "Cell", "parse_text", "numeric_literal", "cell_number", "cell_text"]
+__all__ = [
+    "BLANKS",
+    "EXCEL_ERRORS",
+    "Parsed",
+    "NumberError",
+    "Cell",
+    "shown_literal",
+    "parse_text",
+    "numeric_literal",
+    "date_reading",
+    "cell_number",
+    "cell_text",
+]
 
 BLANKS = " \t\u00a0\u202f"
 """Whitespace stripped around a typed value: space, tab, no-break space (U+00A0) and narrow no-break space (U+202F)."""
 EXCEL_ERRORS = frozenset(ERROR_CODES) | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"}
 """Excel's error values as text (a CSV export, a text cell): openpyxl's ``ERROR_CODES`` and the newer ones of Excel 365
 it lacks. In a workbook an error cell is known by its type (``Cell.error``), whatever its code."""
+
+
+def shown_literal(literal: str, percent: bool = False) -> str:
+    """A value literal the Norwegian way, for messages and the review: ``1422.3`` → ``1 422,3``, ``12.8`` → ``12,8 %``."""
+    sign, digits = ("-", literal[1:]) if literal.startswith("-") else ("", literal)
+    integer, _, fraction = digits.partition(".")
+    grouped = f"{int(integer):,}".replace(",", "\u00a0") if integer.isdigit() else integer
+    return sign + grouped + ("," + fraction if fraction else "") + ("\u00a0%" if percent else "")
 
 
 @dataclass(frozen=True)
@@ -148,6 +168,44 @@ def numeric_literal(value: int | float, number_format: str | None) -> Parsed:
     return Parsed(_literal(text.startswith("-"), integer, frac or None), percent=percent)
 
 
+_EPOCH = date(1899, 12, 30)
+"""Day 0 of the spreadsheet's date serials (Excel's 1900 system from March 1900 on; LibreOffice's default)."""
+DATE_WINDOW_YEARS = 10
+"""A whole number reads as a date typed by mistake when it is a day of the last ``DATE_WINDOW_YEARS`` years or the next."""
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time() else None
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def date_reading(value: object, today: date | None = None) -> str | None:
+    """Why a cell's value looks like a date typed by mistake, or ``None``.
+
+    A date (or a whole number that is a recent day as a spreadsheet counts days: ``7.1`` typed in a
+    Norwegian spreadsheet is stored as 7 January of this year, 46029 in 2026) gives a sentence naming the
+    date and how the figure is typed instead (``7,1``).
+    """
+    day = _as_date(value)
+    if day is None and isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        today = today or date.today()
+        first, last = date(today.year - DATE_WINDOW_YEARS, 1, 1), date(today.year + 1, 12, 31)
+        lo, hi = (first - _EPOCH).days, (last - _EPOCH).days
+        if lo <= value <= hi:
+            day = _EPOCH + timedelta(days=int(value))
+    if day is None:
+        return None
+    typed = f"{day.day}.{day.month}"
+    return (
+        f"the date {day.day}.{day.month}.{day.year} (a figure typed with a decimal point, such as {typed}, becomes a date in a "
+        f"Norwegian spreadsheet); type the figure with a decimal comma ({day.day},{day.month}), and set the cell's format back "
+        "to a number if it shows a date"
+    )
+
+
 def cell_number(cell: Cell) -> Parsed | None:
     """The number in a cell, ``None`` when empty.
 
@@ -169,9 +227,12 @@ def cell_number(cell: Cell) -> Parsed | None:
     if isinstance(v, bool):
         raise NumberError(f"expected a number, found the logical value {'TRUE' if v else 'FALSE'}", "text")
     if isinstance(v, datetime | date | time):
+        reading = date_reading(v)
+        if reading:
+            raise NumberError(f"expected a number, found {reading}", "date")
         raise NumberError(
-            f"expected a number, found a date or time ({v}); Excel turned the input into a date: "
-            "format the cell as a number and type the figure again",
+            f"expected a number, found a date or time ({v}): the spreadsheet read the input as a date or time; "
+            "set the cell's format to a number and type the figure with a decimal comma",
             "date",
         )
     if isinstance(v, int | float):

@@ -10,8 +10,14 @@ figure needs one; a CSV file without the column may give one for all with
 
 Each new value carries its source as a ``workbook`` credit with the text of
 its *Kilde* cell, also when the analyst kept the text the template filled in
-(the source of the year before): keeping it says that it holds for the new
-figure too.
+(a source chosen for the year before): keeping it says that it holds for the
+new figure too. The original document's credit (``documents``: a report of an
+earlier year) is refused for a new figure. A number that is a recent date as
+a spreadsheet counts days (``7.1`` typed in a Norwegian spreadsheet) is refused
+where it cannot be the figure (above the unit's range, or ten times the year
+before's). A same fact copied from another sheet (``RowLayout.copied_from``)
+is not read as a figure: a number typed there comes back as a ``NewValue`` with
+``copied`` set, which the plan compares with the figure it copies.
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ from openpyxl.utils.cell import range_boundaries
 
 from analysis.calc.numbers import SIG_DIGITS, significant_digits, thousands
 from analysis.data.provenance import Credit
-from analysis.intake.cells import BLANKS, Cell, NumberError, Parsed, cell_number, cell_text
+from analysis.intake.cells import BLANKS, Cell, NumberError, Parsed, cell_number, cell_text, date_reading
+from analysis.intake.cells import shown_literal as _shown_nbsp
 from analysis.intake.problems import ImportProblem
 from analysis.intake.read import InputSheet
-from analysis.intake.template import FIXED_HEADER, SOURCE_HEADER, Lookups, RowLayout, SheetLayout, Unit
+from analysis.intake.template import FIXED_HEADER, SOURCE_HEADER, Lookups, RowLayout, SheetLayout
 
-__all__ = ["NewValue", "header_year", "check_sheet"]
+__all__ = ["NewValue", "Sources", "header_year", "check_sheet"]
 
 _COLUMN_HINT = "columns must stay as in the template: do not rename, move, insert or delete columns"
 
@@ -48,6 +55,22 @@ class NewValue:
     cell: str
     credit: Credit | None = None
     """Where the figure comes from (written to ``data/provenance.csv`` by ``apply_import``)."""
+    copied: bool = False
+    """A number found in a copied same fact's cell (not a figure: the plan checks it against the figure copied)."""
+    copy_of: str | None = None
+    """For a same fact the plan copies: the dataset it was typed in (``where`` and ``cell`` name that cell)."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the check knows about sources: the documents' credits (refused for a new figure) and those in use."""
+
+    documents: frozenset[str] = frozenset()
+    known: tuple[str, ...] = ()
+
+    def listed(self) -> str:
+        """The sources in use, for a message."""
+        return "; ".join(f"«{s}»" for s in self.known) if self.known else "none yet"
 
 
 def header_year(sheet: InputSheet) -> int | None:
@@ -116,8 +139,14 @@ def _check_ids(
     return (ind, grp), None
 
 
-def _check_value(sheet: InputSheet, cell: Cell, unit: Unit, key: tuple[str, str]) -> tuple[Parsed | None, ImportProblem | None]:
-    """The new year's value of a cell, checked against its unit."""
+def _shown(literal: str, percent: bool = False) -> str:
+    """A literal the Norwegian way for a message (``1 422,3``, ``3 000 %``), with plain spaces as the other messages."""
+    return _shown_nbsp(literal, percent).replace("\u00a0", " ")
+
+
+def _check_value(sheet: InputSheet, cell: Cell, spec: RowLayout, year: int) -> tuple[Parsed | None, ImportProblem | None]:
+    """The new year's value of a cell, checked against its unit (and, for a date typed by mistake, the year before's)."""
+    unit, key = spec.unit, (spec.indicator, spec.group)
     try:
         parsed = cell_number(cell)
     except NumberError as exc:
@@ -133,15 +162,27 @@ def _check_value(sheet: InputSheet, cell: Cell, unit: Unit, key: tuple[str, str]
             f"found a number with {thousands(digits)} digits ({shown})"
         )
         return None, ImportProblem(sheet.where, cell.ref, msg, "too-many-digits")
+    v = Decimal(parsed.literal)
+    previous = [y for y in spec.values if y < year]
+    last = abs(Decimal(spec.values[max(previous)])) if previous else None
+    too_big = (unit.maximum is not None and v > Decimal(repr(unit.maximum))) or (last is not None and v >= 10 * last > 0)
+    reading = date_reading(cell.value) if too_big and not isinstance(cell.value, str) else None
+    if reading:
+        msg = f"expected a number for {series}, found {_shown(format(cell.value, '.15g'))}, which is {reading}"
+        return None, ImportProblem(sheet.where, cell.ref, msg, "date")
     if parsed.percent and not unit.is_percent:
         msg = f"expected a number in {unit.label} for {series} (no %), found the percentage {parsed.shown}"
         return None, ImportProblem(sheet.where, cell.ref, msg, "percent-unit")
-    v = Decimal(parsed.literal)
     if unit.minimum is not None and v < Decimal(repr(unit.minimum)):
         msg = f"expected a value of at least {unit.minimum:g} (unit {unit.label}) for {series}, found {parsed.shown}"
         return None, ImportProblem(sheet.where, cell.ref, msg, "out-of-range")
     if unit.maximum is not None and v > Decimal(repr(unit.maximum)):
-        msg = f"expected a value of at most {unit.maximum:g} {unit.label} for {series}, found {parsed.shown}"
+        found = _shown(parsed.literal, parsed.percent)
+        msg = f"expected a value of at most {unit.maximum:g} {unit.label} for {series}, found {found}"
+        if parsed.percent and isinstance(cell.value, int | float):
+            whole = _shown(format(cell.value, ".15g"))
+            shown = _shown(parsed.literal, True)
+            msg += f": the cell has a percent format, where {whole} means {shown}; type the share with its percent sign ({whole} %)"
         return None, ImportProblem(sheet.where, cell.ref, msg, "out-of-range")
     return parsed, None
 
@@ -221,26 +262,54 @@ def _source_text(cell: Cell) -> str:
 
 
 def _credit(
-    sheet: InputSheet, cell: Cell | None, layout: SheetLayout, value_ref: str, default: str | None
+    sheet: InputSheet, cell: Cell | None, layout: SheetLayout, value_ref: str, default: str | None, sources: Sources
 ) -> tuple[Credit | None, ImportProblem | None]:
     """The credit of a new figure: its *Kilde* cell, else ``default`` (``--source``), else a problem naming the cell."""
     text = _source_text(cell) if cell is not None else ""
-    if text or default:
-        return Credit("workbook", text or default), None
     year = layout.new_year
+    chosen = text or default
+    if chosen and _is_document(chosen, sources):
+        ref = cell.ref if text and cell is not None else value_ref
+        msg = (
+            f"expected the source of the {year} figure in {value_ref}, found «{chosen}», the credit of the original report: "
+            f"that document cannot hold {year}'s figure (it was carried over from an earlier year). Write where the figure "
+            f"comes from (the document, system or table), such as «Bærum kommune, HR-systemet»; sources in use: {sources.listed()}"
+        )
+        return None, ImportProblem(sheet.where, ref, msg, "document-source")
+    if chosen:
+        return Credit("workbook", chosen), None
     if cell is None:
         ref = f"{get_column_letter(len(layout.header))}1"
         msg = (
             f"expected the column '{SOURCE_HEADER}' after {year} with the source of each {year} figure (as in the template), "
-            "found none; keep the column as in the template, or for a CSV file give the source of every figure in it with --source TEXT"
+            "found none; keep the column as in the template, or for a CSV file give the source of every figure in it with --source TEXT "
+            f"(sources in use: {sources.listed()})"
         )
         return None, ImportProblem(sheet.where, ref, msg, "missing-source-column")
     msg = (
         f"expected the source of the {year} figure in {value_ref} (the document, system or table it comes from, such as "
-        "«Bærum kommune, HR-systemet»), found an empty cell; the template fills in the source of the year before: "
-        "keep it if it holds for the new figure, or write the new one"
+        f"«Bærum kommune, HR-systemet»), found an empty cell; choose one from the cell's list or write it (sources in use: "
+        f"{sources.listed()})"
     )
     return None, ImportProblem(sheet.where, cell.ref, msg, "missing-source")
+
+
+def _is_document(text: str, sources: Sources) -> bool:
+    """Whether a source names the original report: its credit as the book wrote it, or its title."""
+    folded = " ".join(text.split()).casefold()
+    return any(doc.casefold() in folded for doc in sources.documents)
+
+
+def _copied_value(sheet: InputSheet, cell: Cell, layout: SheetLayout, key: tuple[str, str]) -> NewValue | None:
+    """A number typed over a copied same fact (a CSV export, an unprotected sheet); formulas and empty cells are not read."""
+    if cell.formula is not None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip(BLANKS)):
+        return None
+    try:
+        parsed = cell_number(cell)
+    except NumberError:
+        parsed = None
+    literal = parsed.literal if parsed else cell_text(cell)
+    return NewValue(layout.dataset, key[0], key[1], layout.new_year, literal, sheet.where, cell.ref, copied=True)
 
 
 def _unused_source(sheet: InputSheet, cell: Cell, year: int) -> ImportProblem:
@@ -258,6 +327,7 @@ def check_sheet(
     warnings: list[ImportProblem] | None = None,
     *,
     default_source: str | None = None,
+    sources: Sources = Sources(),
 ) -> tuple[list[NewValue], list[ImportProblem]]:
     """Every new value of one sheet, and every problem in it (warnings are appended to ``warnings``).
 
@@ -293,18 +363,25 @@ def check_sheet(
         spec = by_key[key]
         warnings += _check_labels(sheet, row, layout, spec)
         problems += _check_previous(sheet, row, layout, spec.values)
-        parsed, problem = _check_value(sheet, row[layout.new_column - 1], spec.unit, key)
+        if spec.copied_from:
+            copied = _copied_value(sheet, row[layout.new_column - 1], layout, key)
+            values += [copied] if copied else []
+            continue
+        parsed, problem = _check_value(sheet, row[layout.new_column - 1], spec, layout.new_year)
         source_cell = row[width - 1] if has_source else None
         if problem:
             problems.append(problem)
-        elif parsed:
+        elif parsed and parsed.literal == spec.values.get(layout.new_year):
+            ref = row[layout.new_column - 1].ref
+            values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, ref))
+        elif parsed:  # unchanged figures (above) are not written: only a figure written needs its source
             cell = row[layout.new_column - 1].ref
-            credit, problem = _credit(sheet, source_cell, layout, cell, default_source)
+            credit, problem = _credit(sheet, source_cell, layout, cell, default_source, sources)
             if problem and problem not in problems:  # a missing column is one problem, not one per figure
                 problems.append(problem)
             values.append(NewValue(layout.dataset, key[0], key[1], layout.new_year, parsed.literal, sheet.where, cell, credit))
         text = _source_text(source_cell) if source_cell is not None else ""
-        if text and text != " ".join(spec.source.split()):
+        if text and text != " ".join(spec.source.split()) and not problem:  # a refused figure's source is not news
             if not parsed or parsed.literal == spec.values.get(layout.new_year):
                 warnings.append(_unused_source(sheet, source_cell, layout.new_year))
     return values, problems

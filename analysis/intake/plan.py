@@ -4,7 +4,10 @@
 from SSB's Statistikkbank, ``virksomhetsanalyse kostra``).
 
 Every new figure carries its source (``NewValue.credit``, from the *Kilde*
-cell or ``source``). Figures already in ``data/``: a value equal to the stored one is skipped; a
+cell or ``source``). A same fact (``checks.yaml``) typed in its home dataset is
+copied, with its source, into the other datasets that hold it
+(``_copy_same_facts``); a number typed over a copy must equal it. Figures
+already in ``data/``: a value equal to the stored one is skipped; a
 different one is refused unless ``replace`` (then every change is listed, old
 → new); a figure missing from a year already in ``data/`` is added, so a year
 can be filled in several rounds. Empty cells never delete anything.
@@ -18,10 +21,21 @@ from pathlib import Path
 
 from analysis.data.package import observation_names, read_descriptor, resource
 from analysis.data.validate import ensure_valid
-from analysis.intake.check import NewValue, check_sheet, header_year
+from analysis.intake.check import NewValue, Sources, check_sheet, header_year
 from analysis.intake.problems import ImportProblem, ImportRejected
 from analysis.intake.read import InputSheet, read_input
-from analysis.intake.template import GUIDE_SHEET, SheetLayout, layouts, read_lookups, unknown_dataset_message
+from analysis.intake.template import (
+    GUIDE_SHEET,
+    Lookups,
+    RowLayout,
+    SheetLayout,
+    document_sources,
+    known_sources,
+    layouts,
+    read_lookups,
+    same_fact_homes,
+    unknown_dataset_message,
+)
 
 __all__ = ["Change", "ImportPlan", "plan_import", "plan_values"]
 
@@ -50,6 +64,8 @@ class ImportPlan:
     """Things not refused but worth a word (edited label cells, a skipped year)."""
     last_years: dict[str, int | None] = field(default_factory=dict)
     """Per dataset, the latest year in data/ before the new year."""
+    rows: dict[tuple[str, str, str, int], RowLayout] = field(default_factory=dict)
+    """The template row of every figure read, by ``(dataset, indicator, group, year)``: its labels, unit and earlier years."""
 
     @property
     def written(self) -> list[NewValue]:
@@ -101,6 +117,7 @@ def _resolve_sheets(sheets: list[InputSheet], names: list[str], csv_input: bool)
 def _classify(plan: ImportPlan, layout: SheetLayout, values: list[NewValue]) -> None:
     """Add new values to the plan as added, changed or unchanged."""
     existing = {(r.indicator, r.group): r.values.get(layout.new_year) for r in layout.rows}
+    plan.rows.update({(layout.dataset, r.indicator, r.group, layout.new_year): r for r in layout.rows})
     for v in values:
         old = existing.get((v.indicator, v.group))
         if old is None:
@@ -145,6 +162,43 @@ def _skipped_years(plan: ImportPlan, where: str, what: str = "the template", aga
     return warnings
 
 
+def _copy_same_facts(
+    plan: ImportPlan, typed_over: list[NewValue], data_dir: Path, descriptor: dict, lookups: Lookups
+) -> list[ImportProblem]:
+    """Copy every same fact typed in its home dataset into the others; a number typed over a copy must equal it."""
+    typed = {(v.dataset, v.indicator, v.group, v.year): v for v in plan.added + [c.value for c in plan.changes] + plan.unchanged}
+    problems = []
+    for year in sorted({k[3] for k in typed} | {v.year for v in typed_over}):
+        homes = same_fact_homes(data_dir, year)
+        copies: dict[str, list[NewValue]] = {}
+        for copy, home in homes.items():
+            v = typed.get((*home, year))
+            if v is not None:
+                copies.setdefault(copy[0], []).append(NewValue(*copy, year, v.literal, v.where, v.cell, v.credit, copy_of=home[0]))
+        for dataset, values in copies.items():
+            layout = layouts(data_dir, year, [dataset], descriptor=descriptor, lookups=lookups)[0]
+            _classify(plan, layout, values)
+            plan.last_years.setdefault(dataset, max(layout.years) if layout.years else None)
+        for c in (c for c in typed_over if c.year == year):
+            home = homes[(c.dataset, c.indicator, c.group)]
+            v = typed.get((*home, year))
+            shown = c.literal.replace(".", ",")
+            if v is not None and v.literal == c.literal:
+                continue
+            if v is not None:
+                msg = (
+                    f"{c.indicator} / {c.group} is typed in {v.where}, cell {v.cell} ({v.literal.replace('.', ',')}), and copied here "
+                    f"by the import: expected this cell empty or the same figure, found {shown}"
+                )
+            else:
+                msg = (
+                    f"{c.indicator} / {c.group} is typed in the sheet {home[0]} and copied here by the import (the same figure in two "
+                    f"tables), found {shown} here: type it in {home[0]} (the template's sheet, or its CSV export) and leave this cell empty"
+                )
+            problems.append(ImportProblem(c.where, c.cell, msg, "copied-same-fact"))
+    return problems
+
+
 def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: str | None = None, source: str | None = None) -> ImportPlan:
     """Read and check an input file against ``data_dir``.
 
@@ -172,6 +226,8 @@ def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: s
     lookups = read_lookups(data_dir, descriptor)
     problems = _resolve_sheets(sheets, names, path.suffix.lower() == ".csv")
     plan = ImportPlan(path, _sha256(path), replace)
+    sources = Sources(frozenset(document_sources(descriptor)), tuple(known_sources(data_dir, descriptor)))
+    typed_over: list[NewValue] = []
     for sheet in (s for s in sheets if s.dataset is not None and not s.hidden):
         problems += sheet.problems
         if sheet.too_long:
@@ -182,10 +238,13 @@ def plan_import(path: Path, data_dir: Path, *, replace: bool = False, dataset: s
             problems.append(ImportProblem(sheet.where, "A1", msg, "missing-column"))
             continue
         layout = layouts(data_dir, year, [sheet.dataset], descriptor=descriptor, lookups=lookups)[0]
-        values, sheet_problems = check_sheet(sheet, layout, lookups, plan.warnings, default_source=source)
+        values, sheet_problems = check_sheet(sheet, layout, lookups, plan.warnings, default_source=source, sources=sources)
         problems += sheet_problems
-        _classify(plan, layout, values)
+        typed_over += [v for v in values if v.copied]
+        _classify(plan, layout, [v for v in values if not v.copied])
         plan.last_years[layout.dataset] = max(layout.years) if layout.years else None
+    problems += _copy_same_facts(plan, typed_over, data_dir, descriptor, lookups)
+    plan.datasets = list(dict.fromkeys(plan.datasets))
     plan.warnings += _skipped_years(plan, f"file '{path.name}'")
     if not replace:
         problems += _overwrites(plan, {ds: resource(descriptor, ds)["path"] for ds in plan.datasets})

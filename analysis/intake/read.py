@@ -1,4 +1,7 @@
-"""Reading the input: the sheets of a filled ``.xlsx`` template, or one sheet exported as ``.csv``, as rows of cells.
+"""Reading the input: the sheets of a filled ``.xlsx`` or ``.ods`` template, or one sheet exported as ``.csv``, as rows of cells.
+
+An ``.ods`` file (LibreOffice's own format) is read by ``analysis.intake.ods``
+into the same cells, number formats included, so every check is the same.
 
 Nothing is checked here beyond what reading needs: a sheet (or file) with more
 than ``MAX_ROWS`` rows with content is refused as a whole, and a workbook is
@@ -219,6 +222,34 @@ def _read_workbook(path: Path, names: list[str]) -> list[InputSheet]:
         formulas.close()
 
 
+# --------------------------------------------------------------------------- an OpenDocument spreadsheet
+
+
+def _read_ods(path: Path, names: list[str]) -> list[InputSheet]:
+    from analysis.intake.ods import read_ods
+
+    tables = read_ods(path, MAX_ROWS)
+    meta = next((t for t in tables if t.name == META_SHEET), None)
+    rows = [[*(c.value for c in r), None, None] for r in meta.rows] if meta else []
+    year = next((r[1] for r in rows if r[0] == "year"), None)
+    start = next((i for i, r in enumerate(rows) if r[0] == "sheet"), len(rows))
+    mapping = {str(r[0]): str(r[1]) for r in rows[start + 1 :] if r[0] and r[1]}
+    sheets = []
+    for t in tables:
+        if t.name in (GUIDE_SHEET, META_SHEET):
+            continue
+        dataset = mapping.get(t.name) if mapping else t.name
+        sheet = InputSheet(f"sheet '{t.name}'", t.name, dataset if dataset in names else None, [], hidden=t.hidden, merged=t.merged)
+        sheet.year = int(year) if isinstance(year, int | float) else None
+        if t.content_rows - 1 > MAX_ROWS:
+            sheet.too_long = True
+            sheet.problems.append(too_long_problem(sheet.where))
+        else:
+            sheet.rows = t.rows
+        sheets.append(sheet)
+    return sheets
+
+
 # --------------------------------------------------------------------------- a CSV export of one sheet
 
 
@@ -298,7 +329,7 @@ def _not_regular(path: Path) -> str | None:
 
 
 def read_input(path: Path, names: list[str], dataset: str | None = None) -> list[InputSheet]:
-    """The sheets of an ``.xlsx`` workbook, or the one sheet of a ``.csv`` file.
+    """The sheets of an ``.xlsx`` or ``.ods`` workbook, or the one sheet of a ``.csv`` file.
 
     Parameters
     ----------
@@ -319,8 +350,14 @@ def read_input(path: Path, names: list[str], dataset: str | None = None) -> list
     if suffix == ".csv":
         return [_read_csv(path, names, dataset)]
     where = f"file '{path.name}'"
+    if suffix == ".ods":
+        try:
+            return _read_ods(path, names)
+        except _UNREADABLE as exc:
+            msg = f"expected an OpenDocument spreadsheet (.ods), found a file that cannot be read as one ({exc})"
+            raise ImportRejected([ImportProblem(where, None, msg, "file-type")]) from exc
     if suffix not in (".xlsx", ".xlsm"):
-        msg = f"expected an Excel workbook (.xlsx) or a CSV file (.csv), found '{suffix or path.name}'; save it as .xlsx"
+        msg = f"expected a workbook (.xlsx or .ods) or a CSV file (.csv), found '{suffix or path.name}'; save it as .xlsx or .ods"
         raise ImportRejected([ImportProblem(where, None, msg, "file-type")])
     try:
         return _read_workbook(path, names)

@@ -8,11 +8,20 @@ One sheet per observation dataset, in the wide layout analysts know: a row per
 The two id columns (grey) let the import map a row back to the data; the
 labels come from ``indicators.csv`` and ``groups.csv`` and the unit label from
 ``units.csv``. Previous years are filled in and locked; only the new year's
-column and *Kilde* are open. *Kilde* is the source of the row's figure for Y:
-prefilled with the credit of the series' latest year (``data/provenance.csv``:
-the descriptor's document, section and table for ``document``, else the source
-stored), read by the import for every figure filled in. If ``data/`` already
-holds figures for Y (a correction round), they are filled into Y's column.
+column and *Kilde* are open. *Kilde* is the source of the row's figure for Y,
+read by the import for every figure filled in: prefilled with the source of the
+series' latest year when someone chose it (a ``workbook`` or ``ssb`` credit of
+``data/provenance.csv``), left empty when that year is the original document's
+(a document cannot hold a later year's figures: ``document_sources`` are
+refused by the import); ``known_sources`` are offered as a drop-down. If
+``data/`` already holds figures for Y (a correction round), they are filled
+into Y's column.
+
+A figure the source prints in two tables is stored in two datasets (a *same
+fact* of ``checks.yaml``). It is typed once, in the dataset named first in the
+declaration (``RowLayout.copied_to``); the row of each other dataset
+(``RowLayout.copied_from``) is locked and shows that cell, and the import
+copies the figure and its source there (``analysis.intake.plan``).
 
 The first sheet, *Veiledning* (``GUIDE_SHEET``), tells the analyst what to do;
 a hidden sheet ``_mal`` (``META_SHEET``) records the template's year and the
@@ -31,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.calc.numbers import value_decimals
-from analysis.config import DATA_DIR
+from analysis.config import CHECKS_FILE, DATA_DIR
+from analysis.data.checks import parse_checks, same_facts
 from analysis.data.csvfile import read_rows
 from analysis.data.lookups import lookup_tables
 from analysis.data.package import observation_names, read_descriptor, resource
@@ -51,6 +61,9 @@ __all__ = [
     "read_lookups",
     "read_observation_literals",
     "read_credits",
+    "known_sources",
+    "document_sources",
+    "same_fact_homes",
     "sheet_names",
     "layouts",
     "unknown_dataset_message",
@@ -109,7 +122,11 @@ class RowLayout:
     credit: Credit = DOCUMENT
     """The credit of the series' latest year up to the new year (``data/provenance.csv``)."""
     source: str = ""
-    """The *Kilde* cell as the template fills it: ``credit`` as the book names it."""
+    """The *Kilde* cell as the template fills it: a chosen ``credit``'s source, empty for the document's."""
+    copied_from: tuple[str, str, str] | None = None
+    """``(dataset, indicator, group)`` where this same fact is typed; the row's figure is copied from there."""
+    copied_to: tuple[tuple[str, str, str], ...] = ()
+    """The rows of other datasets this figure is copied into (a same fact typed here)."""
 
 
 @dataclass(frozen=True)
@@ -172,9 +189,46 @@ def read_credits(data_dir: Path, descriptor: dict) -> Credits:
     return Credits(_read_csv(path)) if path.exists() else Credits([])
 
 
-def _prefill(res: dict, credit: Credit) -> str:
-    """The *Kilde* cell for a credit: the document as the book names it (``analysis.data.sources``), else the source given."""
-    return source_text(res) if credit.kind == "document" else credit.source
+def _prefill(credit: Credit) -> str:
+    """The *Kilde* cell for a credit: a source someone chose (workbook, SSB); empty for the original document."""
+    return "" if credit.kind == "document" else credit.source
+
+
+def known_sources(data_dir: Path, descriptor: dict | None = None) -> list[str]:
+    """The sources named in ``data/provenance.csv`` for figures typed or fetched (not the document), sorted."""
+    descriptor = descriptor or read_descriptor(Path(data_dir))
+    credits = read_credits(data_dir, descriptor)
+    return sorted({c.source.strip() for c in credits.by_key.values() if c.kind != "document" and c.source.strip()}, key=str.casefold)
+
+
+def document_sources(descriptor: dict) -> set[str]:
+    """How the book names the original documents (``source_text`` of every observation resource, and each document title)."""
+    found = set()
+    for name in observation_names(descriptor):
+        res = resource(descriptor, name)
+        found.add(" ".join(source_text(res).split()))
+        found.update(" ".join(str(s.get("title", "")).split()) for s in res.get("sources", []) or [] if s.get("title"))
+    return {f for f in found if f}
+
+
+Ref = tuple[str, str, str]
+
+
+def same_fact_homes(data_dir: Path, year: int) -> dict[Ref, Ref]:
+    """``{copied row: the row it is typed in}`` for every same fact of ``checks.yaml`` that holds in ``year``.
+
+    A same fact is typed in the dataset its declaration names first; every other reference copies it.
+    """
+    path = Path(data_dir) / CHECKS_FILE
+    if not path.exists():
+        return {}
+    homes: dict[Ref, Ref] = {}
+    for entry in same_facts(parse_checks(path.read_text(encoding="utf-8"))):
+        if entry.get("years") and year not in entry["years"]:
+            continue
+        refs = [(r["dataset"], r["indicator"], r["group"]) for r in entry["same_fact"]]
+        homes.update({ref: refs[0] for ref in refs[1:]})
+    return homes
 
 
 def sheet_names(datasets: Sequence[str]) -> dict[str, str]:
@@ -200,7 +254,13 @@ def _row_order(lookups: Lookups) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 def _row_layout(
-    key: tuple[str, str], literals: dict[tuple[str, str, int], str], lookups: Lookups, new_year: int, res: dict, credits: Credits
+    key: tuple[str, str],
+    literals: dict[tuple[str, str, int], str],
+    lookups: Lookups,
+    new_year: int,
+    res: dict,
+    credits: Credits,
+    homes: dict[Ref, Ref],
 ) -> RowLayout:
     indicator, group = key
     values = {y: v for (i, g, y), v in literals.items() if (i, g) == key and y <= new_year}
@@ -217,7 +277,9 @@ def _row_layout(
         values=values,
         decimals=decimals,
         credit=credit,
-        source=_prefill(res, credit),
+        source=_prefill(credit),
+        copied_from=homes.get((res["name"], indicator, group)),
+        copied_to=tuple(copy for copy, home in homes.items() if home == (res["name"], indicator, group)),
     )
 
 
@@ -244,13 +306,14 @@ def layouts(
     sheets = sheet_names(all_names)
     order = _row_order(lookups)
     credits = read_credits(data_dir, descriptor)
+    homes = same_fact_homes(data_dir, new_year)
     result = []
     for name in names:
         res = resource(descriptor, name)
         literals = read_observation_literals(data_dir / res["path"])
         keys = sorted({(i, g) for i, g, _ in literals}, key=lambda k: order[k])
         years = tuple(sorted({y for *_, y in literals if y < new_year}))
-        rows = tuple(_row_layout(k, literals, lookups, new_year, res, credits) for k in keys)
+        rows = tuple(_row_layout(k, literals, lookups, new_year, res, credits, homes) for k in keys)
         result.append(SheetLayout(name, sheets[name], res.get("title", name), source_text(res), years, new_year, rows))
     return result
 

@@ -16,11 +16,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 
 from analysis import config
+from analysis.pipeline import render_state
 from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
 from analysis.pipeline.keys import PACKAGE_DIR
 
@@ -34,6 +36,7 @@ __all__ = [
     "post_render_module",
     "quarto_command",
     "render_book",
+    "Rendered",
 ]
 
 YEAR_PROFILE = "_quarto-year.yml"
@@ -57,8 +60,13 @@ Get Quarto (>= 1.10) in one of these ways, then run `virksomhetsanalyse render` 
 Or point the environment variable QUARTO at a quarto executable."""
 
 
-def find_quarto(env: dict | None = None) -> str | None:
-    """The quarto executable: ``$QUARTO`` if set, else ``quarto`` on PATH, else next to this Python (pip's quarto-cli)."""
+QUARTO_VENV = ".venv-quarto"
+"""Where ``make get-quarto`` installs pip's quarto-cli: a venv of its own, so the pinned ``.venv`` stays as locked."""
+
+
+def find_quarto(env: dict | None = None, root: Path = config.PROJ_ROOT) -> str | None:
+    """The quarto executable: ``$QUARTO`` if set, else ``quarto`` on PATH, else next to this Python,
+    else ``.venv-quarto/bin/quarto`` (``make get-quarto``)."""
     env = os.environ if env is None else env
     if env.get("QUARTO"):
         path = Path(env["QUARTO"])
@@ -66,8 +74,10 @@ def find_quarto(env: dict | None = None) -> str | None:
     found = shutil.which("quarto", path=env.get("PATH", ""))
     if found:
         return found
-    beside = Path(sys.executable).parent / "quarto"
-    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
+    for beside in (Path(sys.executable).parent / "quarto", Path(root) / QUARTO_VENV / "bin" / "quarto"):
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return str(beside)
+    return None
 
 
 def book_year(book_dir: Path = config.BOOK_DIR, names: Sequence[str] = config.NOTEBOOKS) -> int:
@@ -109,26 +119,38 @@ def write_year_profile(year: int, root: Path = config.PROJ_ROOT) -> Path:
     return path
 
 
+def _bundle_header() -> bytes:
+    """The bundle's first line: the vl-convert version it comes from (the bundle depends on nothing else)."""
+    from importlib.metadata import version
+
+    return f"// vega, vega-lite and vega-embed from vl-convert-python {version('vl-convert-python')}\n".encode()
+
+
 @functools.cache
 def _vega_bundle() -> bytes:
-    """The bundle's bytes, made once per process (vl-convert takes 0,15 s to assemble it)."""
+    """The bundle's bytes, made once per process (vl-convert takes 0,15–2 s to assemble it)."""
     import vl_convert
 
-    return vl_convert.javascript_bundle().encode("utf-8")
+    return _bundle_header() + vl_convert.javascript_bundle().encode("utf-8")
 
 
 def write_vega_bundle(book_dir: Path = config.BOOK_DIR) -> Path:
     """Write ``vl_convert.javascript_bundle()`` (vega, vega-lite, vega-embed; ~0.9 MB) to ``book/assets/``.
 
-    Written only when missing or different, so repeated renders leave it alone.
+    Written only when missing or made by another vl-convert version (its first line names the
+    version), so repeated renders neither rewrite nor even assemble it.
     """
     path = Path(book_dir) / VEGA_BUNDLE
+    header = _bundle_header()
+    if path.exists():
+        with path.open("rb") as fh:
+            if fh.readline() == header:
+                return path
     data = _vega_bundle()
-    if not path.exists() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
     return path
 
 
@@ -175,6 +197,31 @@ def _swap_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+_INTERMEDIATES = ("*.typ", "*.tex", "*.quarto_ipynb", "*_files")
+"""What Quarto writes beside the sources while it renders and removes when it succeeds (a failed Typst
+compile left ``index.typ`` in the project root)."""
+
+
+def _intermediates(*folders: Path) -> set[Path]:
+    return {p for folder in folders for pattern in _INTERMEDIATES for p in Path(folder).glob(pattern)}
+
+
+def _remove(paths: set[Path]) -> None:
+    for p in paths:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The result of ``render_book``: where the book is, and whether Quarto ran (False: it was up to date)."""
+
+    output_dir: Path
+    rendered: bool
+
+
 def render_book(
     to: Target | str = Target.all,
     *,
@@ -183,19 +230,24 @@ def render_book(
     output_dir: Path = config.OUTPUT_DIR,
     names: Sequence[str] = config.NOTEBOOKS,
     quarto: str | None = None,
-) -> Path:
-    """Render the book with Quarto into ``output_dir``, all or nothing.
+    force: bool = False,
+    state_dir: Path | None = None,
+) -> Rendered:
+    """Render the book with Quarto into ``output_dir``, all or nothing, and only when its inputs changed.
 
     Parameters
     ----------
     to : ``html``, ``typst`` (the PDF) or ``all``.
     quarto : the quarto executable (default ``find_quarto()``).
+    force : render even when ``output_dir`` was rendered from the same inputs (``render_state``).
+    state_dir : where the record of the last render is kept (default ``root/.build``).
 
     Raises
     ------
     QuartoMissing : no quarto executable; nothing was touched.
     BuildError : a chapter is missing in ``book_dir`` or chapters disagree on the year.
-    QuartoFailed : quarto exited non-zero; ``output_dir`` is unchanged.
+    QuartoFailed : quarto exited non-zero; ``output_dir`` is unchanged, and what Quarto left
+        beside the sources (``index.typ``, ``*_files``) is removed.
     """
     try:
         to = Target(to)
@@ -207,23 +259,31 @@ def render_book(
     from analysis.present import fonts  # here, not at the top: the CLI's --help does not load fontpkg
 
     root, output_dir = Path(root), Path(output_dir)
+    state_dir = Path(state_dir) if state_dir is not None else root / config.STATE_DIR.name
     write_year_profile(book_year(book_dir, names), root)
     write_vega_bundle(book_dir)
     fonts.write_web_fonts(book_dir)  # book/assets/fonts/*.ttf and fonts.css (HTML @font-face; Typst's font-paths)
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the post-render script runs with this Python
+    env["TYPST_FONT_PATHS"] = str((Path(book_dir) / fonts.WEB_DIR).resolve())  # Lato for Typst, as font-paths says
+    if env.get("QUARTO_PROFILE") and "year" not in env["QUARTO_PROFILE"].split(","):
+        env["QUARTO_PROFILE"] += ",year"  # an explicit QUARTO_PROFILE replaces `profile: default:`
+    formats = render_state.FORMATS if to is Target.all else (to.value,)
+    key = render_state.render_key(root, book_dir, quarto, env)
+    if not force and render_state.is_current(formats, key, output_dir, state_dir):
+        return Rendered(output_dir, rendered=False)
     staging = output_dir.with_name(output_dir.name + ".tmp")  # beside _book/: same file system, so the swap is a rename
     shutil.rmtree(staging, ignore_errors=True)
     keep = to is not Target.all and output_dir.exists()
     if keep:
         shutil.copytree(output_dir, staging, symlinks=True)
-    env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the post-render script runs with this Python
-    env["TYPST_FONT_PATHS"] = str((Path(book_dir) / fonts.WEB_DIR).resolve())  # Lato for Typst, as font-paths says
-    if env.get("QUARTO_PROFILE") and "year" not in env["QUARTO_PROFILE"].split(","):
-        env["QUARTO_PROFILE"] += ",year"  # an explicit QUARTO_PROFILE replaces `profile: default:`
+    before = _intermediates(root, book_dir)
     cmd = quarto_command(quarto, to, os.path.relpath(staging, root), keep)
     proc = subprocess.run(cmd, cwd=root, env=env)
     if proc.returncode != 0 or not staging.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
+        _remove(_intermediates(root, book_dir) - before)
         raise QuartoFailed(f"`{' '.join(cmd)}` failed with exit code {proc.returncode}; {output_dir} was left as it was")
     post_render_module().process(staging)  # idempotent: the same clean-up Quarto's post-render hook did
     _swap_dir(staging, output_dir)
-    return output_dir
+    render_state.record_render(formats, key, output_dir, state_dir)
+    return Rendered(output_dir, rendered=True)

@@ -14,6 +14,7 @@ Building blocks (every chart of the book is made with them): ``chart_output``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -27,11 +28,26 @@ from analysis.present.outputs import ChartOutput, csv_text
 from analysis.present.png import vegalite_png
 from analysis.present.tables import COMPARATORS
 
-__all__ = ["PALETTE", "enable_theme", "alt_text", "chart_output", "chart_series", "chart_bars", "chart_profile", "chart_shares"]
+__all__ = [
+    "PALETTE",
+    "enable_theme",
+    "alt_text",
+    "axis_decimals",
+    "value_axis",
+    "label_room",
+    "year_colours",
+    "chart_output",
+    "chart_series",
+    "chart_bars",
+    "chart_profile",
+    "chart_shares",
+]
 
-PALETTE = ["#0072B2", "#B34700", "#007A5A", "#A23C7E", "#5A5A5A", "#7A5C00"]
-"""Okabe–Ito hues, darkened to at least 4.5:1 contrast against white."""
-SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+PALETTE = ["#0072B2", "#B34700", "#1A1A1A", "#767676"]
+"""Blue, a darkened Okabe–Ito vermilion, near-black and grey: each at least 4.5:1 against white, and
+any first n of them told apart under deuteranopia, protanopia and tritanopia too (CAM02-UCS ΔE ≥ 20,
+``tests/test_charts.py``). A chart has at most this many series; they differ by shape as well."""
+SHAPES = ["circle", "square", "triangle-up", "diamond"]
 TEXT = "#1A1A1A"
 WIDTH, HEIGHT = 520, 260
 PNG_SCALE = 2
@@ -105,6 +121,46 @@ def _fmt_axis(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+AXIS_TICKS = 5
+"""About how many ticks a value axis gets; their step, and so their decimals, follow from the range."""
+
+
+def axis_decimals(lo: float, hi: float, ticks: int = AXIS_TICKS) -> int:
+    """The decimals a value axis over ``lo``–``hi`` needs: those of a nice step (1, 2 or 5 × 10ⁿ) for about ``ticks`` ticks."""
+    span = abs(hi - lo) or abs(hi) or 1.0
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    return max(0, -math.floor(math.log10(step) + 1e-9))
+
+
+def value_axis(values: Sequence[float], *, zero: bool, title: str | None, **kw: object) -> alt.Axis:
+    """A value axis whose ticks never repeat a label: the format shows as many decimals as the
+    tick step the range calls for, and no tick is closer than one unit of the last decimal shown."""
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    d = axis_decimals(lo, hi)
+    return alt.Axis(format=_fmt_axis(d), tickMinStep=10.0**-d, tickCount=AXIS_TICKS, title=title, **kw)
+
+
+LABEL_FONT_SIZE = 12
+"""The size of axis labels (px; the theme's ``labelFontSize``)."""
+
+
+def label_room(labels: Sequence[object]) -> int:
+    """The width (px) the longest axis label needs in the book's font; the plot gets the rest of the chart's width.
+
+    The axes themselves never cut a label (``labelLimit=0``): in a browser, vega may measure the
+    labels before Lato has loaded, with a wider fallback face."""
+    return math.ceil(max((fonts.text_width(str(x), LABEL_FONT_SIZE) for x in labels), default=0.0)) + 4
+
+
+def year_colours(n: int) -> list[str]:
+    """Colours for ``n`` years side by side: distinct hues of ``PALETTE`` (never two shades of one hue), the latest year blue."""
+    return PALETTE[:n][::-1]
+
+
 def chart_series(
     book: Book,
     dataset: str,
@@ -135,16 +191,19 @@ def chart_series(
     ind0 = series[0][0]
     d, unit = book.decimals(ind0), book.unit_label(ind0)
     names = list(dict.fromkeys(df["Serie"].to_list()))
+    if len(names) > len(PALETTE):
+        raise ValueError(f"{id}: {len(names)} series in one chart; at most {len(PALETTE)} can be told apart (split the chart)")
     enc_color = alt.Color("Serie:N", sort=names, scale=alt.Scale(domain=names, range=PALETTE[: len(names)]), title=None)
     enc_shape = alt.Shape("Serie:N", sort=names, scale=alt.Scale(domain=names, range=SHAPES[: len(names)]), title=None)
     base = alt.Chart(df).encode(
         x=alt.X("År:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("Verdi:Q", title=unit, axis=alt.Axis(format=_fmt_axis(0 if unit != "%" else d)), scale=alt.Scale(zero=zero)),
+        y=alt.Y("Verdi:Q", axis=value_axis(df["Verdi"].to_list(), zero=zero, title=str(unit)), scale=alt.Scale(zero=zero)),
         color=enc_color,
         tooltip=[alt.Tooltip("Serie:N"), alt.Tooltip("År:O"), alt.Tooltip("Verdi:Q", format=_fmt_axis(d))],
     )
+    # no title in the image: the figure's caption is its one title
     chart = (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=60, opacity=1).encode(shape=enc_shape)).properties(
-        width=WIDTH, height=HEIGHT, title=f"{title}, {fmt_year_span(int(ys[0]), int(ys[-1]))}"
+        width=WIDTH, height=HEIGHT
     )
     parts = []
     for n in names:
@@ -187,20 +246,16 @@ def chart_bars(
     d, unit = book.decimals(indicator), book.unit_label(indicator)
     order = list(dict.fromkeys(df["Gruppe"].to_list()))
     year_labels = [str(y) for y in ys]
+    room = label_room(order)
     bars = alt.Chart(df).encode(
-        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
         yOffset=alt.YOffset("År:N", sort=year_labels),
-        x=alt.X("Verdi:Q", title=unit, axis=alt.Axis(format=_fmt_axis(0))),
-        color=alt.Color(
-            "År:N",
-            sort=year_labels,
-            scale=alt.Scale(domain=year_labels, range=["#7FA7C9", "#0072B2", "#004C78"][-len(year_labels) :]),
-            title=None,
-        ),
+        x=alt.X("Verdi:Q", axis=value_axis(df["Verdi"].to_list(), zero=True, title=str(unit))),
+        color=alt.Color("År:N", sort=year_labels, scale=alt.Scale(domain=year_labels, range=year_colours(len(year_labels))), title=None),
         tooltip=[alt.Tooltip("Gruppe:N"), alt.Tooltip("År:N"), alt.Tooltip("Verdi:Q", format=_fmt_axis(d))],
     )
     text = bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("Verdi:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
-    chart = (bars.mark_bar() + text).properties(width=WIDTH - 160, title=f"{title}, {', '.join(year_labels)}")
+    chart = (bars.mark_bar() + text).properties(width=max(WIDTH - room, WIDTH // 2))
     parts = []
     for g in order:
         sub = df.filter(pl.col("Gruppe") == g)
@@ -224,14 +279,16 @@ def chart_shares(
     df = pl.DataFrame(recs).filter(pl.col("Andel").is_not_null())
     d = book.decimals(indicator)
     order = df.sort("Andel", descending=True)["Gruppe"].to_list()
+    room = label_room(order)
     base = alt.Chart(df).encode(
-        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("Andel:Q", title="Andel (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("Andel:Q", scale=alt.Scale(domain=[0, 100]), axis=value_axis([0.0, 100.0], zero=True, title=f"Andel i {year} (%)")),
     )
+    # each bar's share written with its unit (the locale's percent sign: «12,8 %»)
+    labels = base.transform_calculate(Andelsbrok="datum.Andel / 100").mark_text(align="left", dx=4, fontSize=12)
     chart = (
-        base.mark_bar(color=PALETTE[0])
-        + base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("Andel:Q", format=_fmt_axis(d)), color=alt.value(TEXT))
-    ).properties(width=WIDTH - 160, height=40 * len(order) + 20, title=f"{title}, {year}")
+        base.mark_bar(color=PALETTE[0]) + labels.encode(text=alt.Text("Andelsbrok:Q", format=f".{d}%"), color=alt.value(TEXT))
+    ).properties(width=max(WIDTH - room, WIDTH // 2), height=40 * len(order) + 20)
     parts = [f"{g} {fmt_cell(v, d, '%')}" for g, v in zip(df["Gruppe"], df["Andel"], strict=True)]
     return chart_output(
         chart,
@@ -271,11 +328,14 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
         )
     order = [r["Indikator"] for r in ranges]
     rdf, pdf = pl.DataFrame(ranges), pl.DataFrame(points)
-    y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    room = label_room(order)
+    y = alt.Y("Indikator:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    index_values = [*rdf["Lavest"].to_list(), *rdf["Høyest"].to_list(), *pdf["Indeks"].to_list(), 100.0]
+    index_title = f"Indeks, ASSS-snitt = 100 ({year})"
     bar = (
         alt.Chart(rdf)
         .mark_bar(color="#D0D0D0", height=12)
-        .encode(y=y, x=alt.X("Lavest:Q", title="Indeks, ASSS-snitt = 100"), x2="Høyest:Q")
+        .encode(y=y, x=alt.X("Lavest:Q", axis=value_axis(index_values, zero=True, title=index_title)), x2="Høyest:Q")
     )
     rule = alt.Chart(pl.DataFrame({"x": [100.0]})).mark_rule(color="#555555", strokeDash=[4, 3]).encode(x="x:Q")
     kommuner = ["Bærum", "Asker"]
@@ -290,7 +350,7 @@ def chart_profile(book: Book, dataset: str, *, id: str, title: str, indicators: 
             tooltip=[alt.Tooltip("Indikator:N"), alt.Tooltip("Kommune:N"), alt.Tooltip("Indeks:Q", format=",.0f")],
         )
     )
-    chart = (bar + rule + pts).properties(width=WIDTH - 200, height=36 * len(order) + 20, title=f"{title}, {year}")
+    chart = (bar + rule + pts).properties(width=max(WIDTH - room, WIDTH // 2), height=36 * len(order) + 20)
     about = f"{title}, {year}, som indeks der ASSS-snittet er 100 og grå stolper viser spennet fra lavest til høyest i ASSS"
     return chart_output(
         chart,

@@ -45,6 +45,7 @@ __all__ = [
     "fmt_unit",
     "fmt_mill_kr",
     "fmt_year_span",
+    "fmt_label_unit",
     "fmt_cell",
     "fmt_cell_change",
     "fmt_val",
@@ -130,6 +131,36 @@ def fmt_year_span(first: int, last: int) -> str:
 
 
 # --------------------------------------------------------------------------- table cells and chart labels
+
+
+_UNIT_WORDS = {"pr": "per", "pr.": "per", "/": "per", "innb": "innbygger", "innb.": "innbygger", "kroner": "kr", "kr.": "kr"}
+_UNIT_WORDS |= {"kwh.": "kwh", "kwt": "kwh", "kwt.": "kwh", "kvm.": "kvm"}
+
+
+def _unit_words(text: str) -> list[str]:
+    spaced = str(text).lower().replace("/", " / ").replace("(", " ").replace(")", " ").replace(",", " ")
+    return [_UNIT_WORDS.get(w, w) for w in spaced.split()]
+
+
+def fmt_label_unit(label, unit_label: str):
+    """A row label with its unit in brackets, unless the label already states it: never a unit twice.
+
+    ``Årsverk`` + *årsverk* → ``Årsverk``; ``Energiforbruk (kwh. pr. kvm.)`` + *kWh per kvm* →
+    unchanged; ``Energiforbruk per kvm`` + *kWh per kvm* → ``Energiforbruk per kvm (kWh)``;
+    ``Samlet areal`` + *kvm* → ``Samlet areal (kvm)``. ``%`` is never added (the cells carry it).
+    The label keeps its type (text from data stays ``DataText``).
+    """
+    unit = str(unit_label)
+    if unit == "%":
+        return label
+    words = _unit_words(label)
+    amount, _, per = unit.partition(" per ")
+    has_amount = all(w in words for w in _unit_words(amount))
+    per_words = _unit_words(per)
+    has_per = bool(per) and any(words[i] == "per" and words[i + 1 : i + 1 + len(per_words)] == per_words for i in range(len(words)))
+    if has_amount and (has_per or not per):
+        return label
+    return label + f" ({amount if has_per else unit})"
 
 
 def fmt_cell(x: float | None, decimals: int, unit_label: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import fontpkg
 
-__all__ = ["FAMILY", "FACES", "font_file", "font_dir", "register_for_charts", "write_web_fonts", "font_face_css"]
+__all__ = ["FAMILY", "FACES", "font_file", "font_dir", "text_width", "register_for_charts", "write_web_fonts", "font_face_css"]
 
 FAMILY = "Lato"
 """The one font family of the book (never followed by a generic family: Typst warns on those)."""
@@ -47,6 +47,27 @@ def font_file(weight: int = 400, style: str = "normal") -> Path:
 def font_dir() -> Path:
     """The folder of the installed ``FAMILY`` files (all weights)."""
     return font_file().parent
+
+
+@cache
+def _advances(weight: int, style: str) -> tuple[dict[str, float], float]:
+    """Each character's advance width in em (from the face's ``cmap`` and ``hmtx``), and a fallback for others."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_file(weight, style), lazy=True) as face:
+        per_em = face["head"].unitsPerEm
+        metrics = face["hmtx"].metrics
+        advances = {chr(cp): metrics[glyph][0] / per_em for cp, glyph in face.getBestCmap().items()}
+    return advances, advances["M"]
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of ``text`` set in ``FAMILY`` at ``size`` points, in points (advance widths, no kerning).
+
+    Lato's kerning only narrows pairs, so this is what the text needs at most.
+    """
+    advances, other = _advances(700 if bold else 400, "normal")
+    return size * sum(advances.get(ch, other) for ch in text)
 
 
 @cache

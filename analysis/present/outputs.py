@@ -80,13 +80,40 @@ def csv_cell(value: object) -> str:
     return figure
 
 
+_PP = re.compile(r"^(?P<figure>[+\-\u2212]?[\d\u00a0 ]+(?:,\d+)?)[\u00a0 ]?pp$")
+"""A change in percentage points as the tables write it: ``+0,6 pp``, ``−4,0 pp``."""
+_NO_FIGURE = ("", "–", "skjult")
+
+
+def _pp_columns(rows: Sequence[Sequence[object]]) -> set[int]:
+    """The columns whose figures are all percentage points (cells without a figure aside)."""
+    width = max((len(r) for r in rows), default=0)
+    cols = set()
+    for i in range(width):
+        cells = [str(r[i]).strip() for r in rows if i < len(r) and r[i] is not None and str(r[i]).strip() not in _NO_FIGURE]
+        if cells and all(_PP.match(c) for c in cells):
+            cols.add(i)
+    return cols
+
+
 def csv_text(header: Sequence[object], rows: Sequence[Sequence[object]], source: str) -> str:
-    """The figures of a table or chart as semicolon CSV with decimal comma (opens in Norwegian Excel), a *Kilde* column last."""
+    """The figures of a table or chart as semicolon CSV with decimal comma (opens in Norwegian Excel), a *Kilde* column last.
+
+    A column of percentage-point changes (``+0,6 pp``) is written as numbers (``+0,6``, which a
+    spreadsheet reads as 0,6) with the unit in its header (``Endring (pp)``): a cell ``+0,6pp``
+    would be text that starts like a formula, and would need a visible ``'``.
+    """
+    pp = _pp_columns(rows)
+
+    def cell(i: int, value: object) -> str:
+        m = _PP.match(str(value).strip()) if i in pp and value is not None else None
+        return csv_cell(m["figure"] if m else value)
+
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow([csv_cell(h) for h in header] + ["Kilde"])
+    w.writerow([csv_cell(f"{h} (pp)" if i in pp else h) for i, h in enumerate(header)] + ["Kilde"])
     for r in rows:
-        w.writerow([csv_cell(c) for c in r] + [csv_cell(source)])
+        w.writerow([cell(i, c) for i, c in enumerate(r)] + [csv_cell(source)])
     return buf.getvalue()
 
 
@@ -132,7 +159,9 @@ class ChartOutput:
         from analysis.present.fmt import d3_locale
 
         locale = json.dumps(d3_locale(), ensure_ascii=False, sort_keys=True)
+        # the download link stands above the chart: below it, it came between the chart and its caption
         return (
+            csv_download_link(self.csv, f"{self.id}.csv") + "\n"
             f'<div class="va-chart" id="{self.id}-chart" role="img" aria-label="{alt}">'
             f'<div class="va-chart-vis" id="{self.id}-vis"></div>'
             f'<img class="va-chart-fallback" src="data:image/png;base64,{png}" alt="{alt}" style="max-width:100%">'
@@ -140,9 +169,11 @@ class ChartOutput:
             f"<script>(function(){{var el=document.getElementById('{self.id}-vis');"
             f"if(!window.vegaEmbed){{return;}}"
             f"el.nextElementSibling.remove();"
-            f"vegaEmbed(el,{spec},{{actions:false,renderer:'svg',formatLocale:{locale}}})"
+            # drawn once the book's font has loaded, so that vega measures labels in Lato, not a fallback
+            f"(document.fonts?document.fonts.ready:Promise.resolve()).then(function(){{"
+            f"return vegaEmbed(el,{spec},{{actions:false,renderer:'svg',formatLocale:{locale}}});}})"
             f".then(function(r){{var s=el.querySelector('svg');if(s){{s.setAttribute('aria-hidden','true');}}}})"
-            f".catch(function(e){{console.error(e);}});}})();</script>" + csv_download_link(self.csv, f"{self.id}.csv")
+            f".catch(function(e){{console.error(e);}});}})();</script>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -23,7 +23,7 @@ import polars as pl
 
 from analysis.calc import metrics
 from analysis.data.book import Book, resolve_series
-from analysis.present.fmt import NBSP, fmt_cell, fmt_cell_change, fmt_change_pct, fmt_number, fmt_percent, fmt_year_span
+from analysis.present.fmt import NBSP, fmt_cell, fmt_cell_change, fmt_change_pct, fmt_label_unit, fmt_number, fmt_percent, fmt_year_span
 from analysis.present.outputs import TableOutput
 from analysis.present.tables import COMPARATORS, STATUS_COLOURS, STUB, Fill, table_output
 
@@ -166,8 +166,7 @@ def tab_kpi(
     for ind in order:
         s = book.series(dataset, ind, group)
         d, ul = book.decimals(ind), book.unit_label(ind)
-        unit_suffix = "" if ul in ("%",) else f" ({ul!s})"
-        rows[STUB].append(book.label(ind) + unit_suffix)
+        rows[STUB].append(fmt_label_unit(book.label(ind), ul))
         rows["Målretning"].append(_direction_words(book.direction(ind)))
         for y in ys:
             rows[str(y)].append(fmt_cell(s.get(y), d, ul))
@@ -219,7 +218,7 @@ def tab_profile(book: Book, dataset: str, *, id: str, title: str, indicators: Se
     plain = []
     for ind in indicators:
         d, ul = book.decimals(ind), book.unit_label(ind)
-        rows[STUB].append(book.label(ind) + ("" if ul == "%" else f" ({ul!s})"))
+        rows[STUB].append(fmt_label_unit(book.label(ind), ul))
         vals = {g: book.value(dataset, ind, g, year) for g in COMPARATORS}
         for g in COMPARATORS:
             rows[names[g]].append(fmt_cell(vals[g], d, ul))
@@ -298,8 +297,8 @@ def tab_rows(
         ul = book.unit_label(r.indicator)
         d = book.decimals(r.indicator) if r.decimals is None else r.decimals
         name = r.label or (book.label(r.indicator) if r.group == KOMMUNEN else book.group_label(r.group))
-        if unit is None and ul != "%" and ul.lower() not in name.lower():
-            name = f"{name} ({ul})"
+        if unit is None:
+            name = fmt_label_unit(name, ul)
         cols[STUB].append(name)
         for y in ys:
             cols[str(y)].append(fmt_cell(s.get(y), d, ul))

@@ -32,9 +32,12 @@ __all__ = [
     "STUB",
     "STATUS_COLOURS",
     "COMPARATORS",
-    "LINE_CHARS",
+    "TEXT_WIDTH_PT",
+    "CELL_INSET_PT",
+    "FONT_SIZES_PT",
+    "Layout",
     "house_style",
-    "column_widths",
+    "table_layout",
     "is_numeric_column",
     "Spanner",
     "Fill",
@@ -55,10 +58,21 @@ COMPARATORS = ("kommunen", "asss_snitt", "asss_lavest", "asss_hoyest", "asker")
 """The groups of a KOSTRA profile, in the order tables and charts show them."""
 
 
-LINE_CHARS = 90
-"""About how many characters of table text fit on one line of the PDF's A4 text width."""
+TEXT_WIDTH_PT = 425.2
+"""The PDF's text width: A4 (21 cm) less the book template's margins (orange-book: 3 cm each side)."""
+CELL_INSET_PT = 4.0
+"""Each table cell's inner margin left and right (``tools/typst-header.typ``: ``#set table(inset: (x: 4pt, ...))``)."""
+GAP_PT = 3.0
+"""Air beyond the insets, so that neighbouring figures never touch (kerning and rounding included)."""
+FONT_SIZES_PT = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+"""The table font sizes tried in turn: the first at which every column fits the text width is used."""
 
-_NUMERIC = re.compile(r"^[\s\d\u00a0\u202f,.+\-\u2212\u2013%]*(?:pp)?[\s\u00a0]*(?:%|pp)?$|^skjult$")
+_PX_INSET = f"{CELL_INSET_PT / 0.75:.2f}px"
+"""The same cell margin in the HTML table (CSS pixels; 0,75 pt per px)."""
+
+_NUMERIC = re.compile(r"^[\s\d\u00a0\u202f,+\-\u2212\u2013%]*(?:pp)?[\s\u00a0]*(?:%|pp)?$|^skjult$")
+_BREAK = re.compile(r"[ \t\r\n]+")
+"""Where a line may break: ordinary spaces only (a no-break space inside ``1 422,3`` or ``mill. kr`` holds)."""
 
 
 def is_numeric_column(values: Sequence[object]) -> bool:
@@ -67,31 +81,83 @@ def is_numeric_column(values: Sequence[object]) -> bool:
     return bool(cells) and all(_NUMERIC.match(c) for c in cells)
 
 
-def column_widths(df: pl.DataFrame, stub: str = STUB, line_chars: int = LINE_CHARS) -> dict[str, str]:
-    """Percent widths from the content, so the PDF's A4 table is readable.
+@dataclass(frozen=True)
+class Layout:
+    """How a table is set: its font size (points) and each column's share of the text width.
 
-    Every figure column gets the width of its longest cell or header word (headers
-    wrap between words, never inside one); the label column gets the rest, and at
-    least enough for its longest label in two lines. When the columns need more
-    than a line, all shrink in proportion.
+    ``fits`` is False only when even the smallest size cannot give every column room for
+    its longest figure and its longest word; the widths are then in proportion to that need.
     """
 
-    def longest_word(text: str) -> int:
-        return max((len(w) for w in str(text).split()), default=0)
+    size: float
+    widths: dict[str, str]
+    fits: bool
 
-    need: dict[str, float] = {}
-    for col in df.columns:
-        cells = ["" if v is None else str(v) for v in df[col].to_list()]
-        if col == stub:
-            longest = max((len(c) for c in cells), default=0)
-            need[col] = max(-(-longest // 2), max((longest_word(c) for c in cells), default=0)) + 2
-        else:
-            need[col] = max([len(c) for c in cells] + [longest_word(col)]) + 2
-    rest = sum(v for k, v in need.items() if k != stub)
-    if stub in need:
-        need[stub] = max(need[stub], line_chars - rest)
-    total = sum(need.values())
-    return {col: f"{100 * v / total:.1f}%" for col, v in need.items()}
+    @property
+    def font_size_px(self) -> str:
+        """The size as CSS pixels (Quarto turns ``px`` into Typst points at 0,75 pt per px)."""
+        return f"{self.size / 0.75:g}px"
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _BREAK.split(str(text)) if w]
+
+
+def _column_need(cells: Sequence[str], header: str, size: float, numeric: bool) -> tuple[float, float]:
+    """(least, wanted) width of a column in points: a figure never breaks, a text breaks between words only."""
+    pad = 2 * CELL_INSET_PT + GAP_PT
+    header_word = max((fonts.text_width(w, size, bold=True) for w in _words(header)), default=0.0)
+    if numeric:
+        widest = max((fonts.text_width(c.strip(), size, bold=True) for c in cells), default=0.0)
+        need = max(widest, header_word) + pad
+        return need, need
+    word = max((fonts.text_width(w, size, bold=True) for c in cells for w in _words(c)), default=0.0)
+    whole = max((fonts.text_width(c, size) for c in cells), default=0.0)
+    least = max(word, header_word) + pad
+    return least, max(least, whole + pad)
+
+
+def _layout_at(columns: Mapping[str, tuple[list[str], str, bool]], size: float, width: float) -> tuple[dict[str, float], bool]:
+    need = {col: _column_need(cells, header, size, numeric) for col, (cells, header, numeric) in columns.items()}
+    least_total = sum(lo for lo, _ in need.values())
+    if least_total > width:  # even at the least: in proportion (``fits`` False)
+        return {col: width * lo / least_total for col, (lo, _) in need.items()}, False
+    texts = [col for col, (_, _, numeric) in columns.items() if not numeric] or list(columns)
+    spare = width - least_total
+    extra = {col: need[col][1] - need[col][0] for col in texts}
+    got = {col: lo for col, (lo, _) in need.items()}
+    if sum(extra.values()) >= spare:  # texts get a share of the room in proportion to what they still want
+        for col in texts:
+            got[col] += spare * extra[col] / sum(extra.values())
+    else:  # everything as wanted; what is left widens the first text column (the labels)
+        for col in texts:
+            got[col] += extra[col]
+        got[texts[0]] += width - sum(got.values())
+    return got, True
+
+
+def table_layout(
+    columns: Mapping[str, tuple[Sequence[object], str]], width: float = TEXT_WIDTH_PT, sizes: Sequence[float] = FONT_SIZES_PT
+) -> Layout:
+    """The font size and column widths of a table, measured with the book's typeface.
+
+    ``columns`` maps each column to its cells and its header label. A column of figures
+    gets the width of its widest figure (never broken) or of its longest header word;
+    text columns get at least their longest word (they break between words only) and
+    share the rest of the text width by what they would need on one line. The largest
+    size in ``sizes`` at which that fits is used; so a wide table is set smaller, as
+    the data require, not by a choice per table.
+    """
+    cols = {
+        col: (["" if v is None else str(v) for v in cells], str(header), is_numeric_column(list(cells)))
+        for col, (cells, header) in columns.items()
+    }
+    for size in sizes:
+        got, fits = _layout_at(cols, size, width)
+        if fits:
+            break
+    shares = {col: int(10000 * w / width) / 100 for col, w in got.items()}  # floor: the shares never sum above 100 %
+    return Layout(size=size, widths={col: f"{v:.2f}%" for col, v in shares.items()}, fits=fits)
 
 
 def _without_heading(gt: GT) -> GT:
@@ -109,19 +175,22 @@ def _without_heading(gt: GT) -> GT:
 
 
 def house_style(gt: GT) -> GT:
-    """The book's one table style (join a chain with ``.pipe(house_style)``).
+    """The book's one table style (join a chain with ``.pipe(house_style)``, after the column labels are set).
 
-    One caption (Quarto's), Lato, widths from the content, figures right-aligned
-    in tabular figures and labels left-aligned; alignment is also written on each
-    cell (``text-align``), which Quarto carries into the PDF's table.
+    One caption (Quarto's), Lato, the size and column widths ``table_layout`` measures
+    from the cells and labels, figures right-aligned in tabular figures and labels
+    left-aligned; alignment is also written on each cell (``text-align``), which Quarto
+    carries into the PDF's table.
     """
     gt = _without_heading(gt)
     df = gt._tbl_data
+    labels = {info.var: str(info.column_label) for info in gt._boxhead}
+    layout = table_layout({c: (df[c].to_list(), labels.get(c, c)) for c in df.columns})
     numeric = [c for c in df.columns if c != STUB and is_numeric_column(df[c].to_list())]
     text_cols = [c for c in df.columns if c not in numeric]
     gt = (
         gt.tab_options(
-            table_font_size="14px",
+            table_font_size=layout.font_size_px,
             heading_title_font_size="15px",
             heading_subtitle_font_size="13px",
             heading_align="left",
@@ -134,11 +203,14 @@ def house_style(gt: GT) -> GT:
             column_labels_border_bottom_color="#333333",
         )
         .opt_table_font(font=fonts.FAMILY, add=False)  # one named family, no generic fallback (Typst warns on those)
-        .opt_horizontal_padding(scale=1.2)
-        .cols_width(cases=column_widths(df))
+        .tab_options(**{f"{part}_padding_horizontal": _PX_INSET for part in ("data_row", "column_labels", "heading", "source_notes")})
+        .cols_width(cases=layout.widths)
         .cols_align(align="right")
         .cols_align(align="left", columns=text_cols)
     )
+    table_id = gt._options.table_id.value
+    if table_id:  # on a narrow screen the table scrolls sideways (great-tables' wrapper) rather than cut its cells
+        gt = gt.opt_css(f"#{table_id} .gt_table {{ min-width: {TEXT_WIDTH_PT / 0.75:.0f}px; }}")
     if numeric:
         gt = gt.tab_style(style=style.text(align="right"), locations=[loc.body(columns=numeric), loc.column_labels(columns=numeric)])
     return gt.tab_style(style=style.text(align="left"), locations=[loc.body(columns=text_cols), loc.column_labels(columns=text_cols)])
@@ -209,7 +281,7 @@ def table_output(
         if sp.column_labels:
             gt = gt.cols_label(**{c: plain_text(v) for c, v in sp.column_labels.items()})
     shown = {c: plain_text(c) for c in df.columns if c != STUB and plain_text(c) != c}
-    gt = gt.pipe(house_style).cols_label(**{STUB: stub_label, **shown})
+    gt = gt.cols_label(**{STUB: stub_label, **shown}).pipe(house_style)
     if align_left is True:
         gt = gt.cols_align(align="left")
     elif align_left:
