@@ -115,6 +115,13 @@ def test_ssb_refusal_names_type_title_status_and_the_codes(data_copy, server):
     assert "KOKfunksjon0000=100,110,120,121,130" in out, out
 
 
+def test_an_answer_from_ssb_larger_than_the_limit_is_not_read_to_the_end(data_copy, server):
+    server.data = [Answer(200, b" " * 21_000_000, {"Content-Type": "application/json"})]
+    result = invoke("kostra", "--year", 2019, "--data-dir", data_copy, "--base-url", server.url, "--retries", 0)
+    assert result.exit_code == 1, result.output
+    assert "SSB's answer is larger than 20 MB, more than any query of the book asks for" in result.output
+
+
 # --------------------------------------------------------------------------- workbooks
 
 
