@@ -95,7 +95,7 @@ def template(
         from analysis.cli.guard import disk_error
 
         disk = disk_error(exc)
-        why = str(disk).split(": ", 1)[1] if disk else f"{exc.strerror or exc}; check the folder"
+        why = disk.advice if disk else f"{exc.strerror or exc}; check the folder"
         err_console.print(f"error: cannot write {output}: {why}; or choose another file with --output. Nothing was written", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
     years = sorted({y for s in sheets for y in s.years})

@@ -55,7 +55,7 @@ def writing(command: str, folders: Iterable[Path], data_dirs: Iterable[Path] = (
         for root in _roots(folders):
             failed = acquire(stack, root / LOCK_FILE, wait, lambda w, r=root: LockBusy(r, holder(r), round(w, 1)))
             if failed is not None:
-                raise DiskError(root, "take the write lock", failed)
+                raise DiskError(root, "take the write lock", failed, "Nothing was done")
             write_holder(root, command)
             stack.callback(clear_holder, root)
         _recover(data_dirs, notice)

@@ -76,10 +76,10 @@ class DiskError(Exception):
         errno.EXDEV: "the file would have to move to another file system: keep the folder on one file system",
     }
 
-    def __init__(self, folder: Path, what: str, error: OSError):
-        self.folder, self.what, self.error = Path(folder), what, error
-        advice = self.ADVICE.get(error.errno, f"{error.strerror or error}: check the folder and the disk")
-        super().__init__(f"cannot {what} in {folder}: {advice}")
+    def __init__(self, folder: Path, what: str, error: OSError, outcome: str = "Nothing was written"):
+        self.folder, self.what, self.error, self.outcome = Path(folder), what, error, outcome
+        self.advice = self.ADVICE.get(error.errno, f"{error.strerror or error}: check the folder and the disk")
+        super().__init__(f"cannot {what} in {folder}: {self.advice}. {outcome}")
 
 
 def checkpoint(step: str) -> None:
@@ -154,7 +154,8 @@ def commit_files(data_dir: Path, files: Mapping[str, Path], about: str = "") -> 
         try:
             _apply(data_dir, stage, hashes, "")
         except OSError as exc:  # after the commit point: the journal stays, the next command completes the commit
-            raise DiskError(data_dir, "finish writing the new files (the next command that can write there completes it)", exc) from exc
+            kept = "The journal is kept: the next command that can write there completes the commit"
+            raise DiskError(data_dir, "finish writing the new files", exc, kept) from exc
 
 
 def _apply(data_dir: Path, stage: Path, hashes: Mapping[str, str], step: str) -> None:
@@ -163,13 +164,13 @@ def _apply(data_dir: Path, stage: Path, hashes: Mapping[str, str], step: str) ->
         staged = stage / name
         if staged.exists():
             if _sha(staged) != sha:
-                raise DiskError(stage, f"complete the interrupted commit ({name} in {COMMIT_DIR}/ is not the file its journal names)",
-                                OSError(errno.EIO, "the staged file changed"))  # fmt: skip
+                what = f"complete the interrupted commit ({name} in {COMMIT_DIR}/ is not the file its journal names)"
+                raise DiskError(stage, what, OSError(errno.EIO, "the staged file changed"), "Nothing was changed; the journal is kept")
             os.replace(staged, data_dir / name)
             checkpoint(f"{step}replaced {name}")
         elif _sha(data_dir / name) != sha:
-            raise DiskError(data_dir, f"complete the interrupted commit ({name} is neither staged nor the file its journal names)",
-                            OSError(errno.EIO, "the file changed"))  # fmt: skip
+            what = f"complete the interrupted commit ({name} is neither staged nor the file its journal names)"
+            raise DiskError(data_dir, what, OSError(errno.EIO, "the file changed"), "Nothing was changed; the journal is kept")
     _fsync_dir(data_dir)
     checkpoint(f"{step}applied")
     (stage / JOURNAL).unlink()
@@ -200,7 +201,8 @@ def recover(data_dir: Path) -> str | None:
         except FileNotFoundError:
             journal = None
         except (OSError, ValueError) as exc:
-            raise DiskError(stage, "read the journal of an interrupted commit", OSError(errno.EIO, str(exc))) from None
+            unreadable = OSError(errno.EIO, str(exc))
+            raise DiskError(stage, "read the journal of an interrupted commit", unreadable, "Nothing was changed") from None
         try:
             if journal is None:
                 shutil.rmtree(stage)
@@ -208,7 +210,8 @@ def recover(data_dir: Path) -> str | None:
                 return f"rolled back an interrupted commit in {data_dir} (it had not begun to change any file; nothing was lost)"
             _apply(data_dir, stage, journal["files"], "recover ")
         except OSError as exc:
-            raise DiskError(data_dir, "finish an interrupted commit", exc) from exc
+            kept = "The journal is kept for a command that can write there"
+            raise DiskError(data_dir, "finish an interrupted commit", exc, kept) from exc
     about = f" ({journal['about']})" if journal.get("about") else ""
     return f"completed an interrupted commit{about} from {journal.get('started', '?')}: {', '.join(journal['files'])} now hold its figures"
 
