@@ -10,7 +10,6 @@ check) accept both themselves.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 __all__ = ["BOM", "decode", "read_rows", "read_table"]
@@ -35,7 +34,3 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """Every row of a CSV file of ``data/`` as ``{column: cell}`` (a byte-order mark and CRLF accepted)."""
     return read_table(path)[1]
 
-
-def rows_of_text(text: str) -> list[dict[str, str]]:
-    """``read_rows`` of text already read (a leading byte-order mark dropped)."""
-    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM), newline="")))
