@@ -145,6 +145,8 @@ LONGEST_FIRST = (
     "tests/test_browser.py",
     "tests/test_build.py",
     "tests/test_excel.py",
+    "tests/test_commit.py",
+    "tests/test_faults.py",
     "tests/test_year.py",
     "tests/test_book_config.py",
     "tests/test_new_year.py",

@@ -19,12 +19,19 @@ is executed into a temporary folder (the real ``run`` stage), and then:
   pointed at (the pointer events vega listens for, dispatched in the page: one
   call instead of a Playwright hover per mark), and the tooltips drawn show the
   planted tag as text.
+
+And Quarto's own syntax (issue 20): a shortcode (``{{< include /etc/passwd >}}``, ``{{< env HOME >}}``), a
+link, an ``@``-reference and ``$`` math are planted too; none reaches a cell option Quarto reads
+(``#| fig-alt``) or a Markdown output as Quarto syntax, and HTML tables, their notes and the CSV
+downloads show the text as written, without Markdown backslashes (the rendered pages:
+``tests/test_render_hostile.py``, where Quarto is found).
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import html
 import html.parser
 import io
 import json
@@ -41,6 +48,8 @@ from analysis.pipeline.run import run_notebooks
 from helpers import write_previous_record
 
 TAG = "<img src=x onerror=alert(1)>"
+QUARTO = "{{< include /etc/passwd >}} {{< env HOME >}} [x](javascript:alert(1)) @sec-osu $x$"
+"""Quarto syntax from data: two shortcodes, a link, a cross-reference and math, planted after the tag."""
 FORMULAS = ['=HYPERLINK("http://x","klikk")', "+SUM(1,2)", "@cmd|/c calc|!A1", "-2+3"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?\d+(?: \d{3})*(?:,\d+)?%?$")
@@ -51,7 +60,7 @@ DATA_CSV = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]
 def _hostile(value: str, i: int) -> str:
     """Row ``i``'s text with the tag, and (four rows in five) a formula in front."""
     lead = ([TAG] + FORMULAS)[i % 5]
-    return f"{TAG} {value}" if lead == TAG else f"{lead} {value} {TAG}"
+    return f"{TAG} {value} {QUARTO}" if lead == TAG else f"{lead} {value} {TAG} {QUARTO}"
 
 
 def _plant_csv(path: Path, columns: tuple[str, ...], keep=lambda row: True) -> None:
@@ -166,6 +175,47 @@ def test_no_raw_tag_in_any_output(hostile_book, name):
                 if "<img" in script or "<!--" in script:
                     bad.append(("script", script[script.find("<") - 80 : script.find("<") + 80]))
     assert bad == [], f"{name}: {len(bad)} outputs carry the planted tag raw: {bad[:4]}"
+
+
+_SHORTCODE = re.compile(r"(?<!\{)\{\{<")
+"""A shortcode Quarto would run: ``{{<`` not escaped as ``{{{<``."""
+_ESCAPED = re.compile(r"\\[\[\]@$]")
+"""A Markdown backslash escape of the planted text (``\\[x\\]``, ``\\@sec-osu``, ``\\$x\\$``)."""
+
+
+def _cells(book: Path, name: str) -> list[dict]:
+    return [c for c in json.loads((book / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("name", config.NOTEBOOKS)
+def test_no_quarto_syntax_from_data_in_a_cell_option_or_markdown(hostile_book, name):
+    bad = []
+    for cell in _cells(hostile_book, name):
+        for line in "".join(cell["source"]).splitlines():
+            if line.startswith("#|") and _SHORTCODE.search(line):
+                bad.append(("option", line[:160]))
+        for out in cell.get("outputs", []):
+            md = "".join(out.get("data", {}).get("text/markdown", ""))
+            if _SHORTCODE.search(md) or "@sec-osu" in md.replace("\\@sec-osu", "") or "$x$" in md:
+                bad.append(("text/markdown", md[:160]))
+    assert bad == [], f"{name}: Quarto syntax from data where Quarto would act on it: {bad[:4]}"
+
+
+@pytest.mark.parametrize("name", config.NOTEBOOKS)
+def test_tables_notes_and_downloads_show_the_text_as_written(hostile_book, name):
+    shown, bad = 0, []
+    for d in _outputs(hostile_book, name):
+        text = re.sub(r"<script\b.*?</script>", "", d.get("text/html", ""), flags=re.DOTALL)
+        text = re.sub(r'(?:href|src)="data:[^"]*"', "", text)
+        if "gt_table" in text:
+            shown += html.unescape(text).count(QUARTO)
+            bad += [("html", m.group()) for m in _ESCAPED.finditer(html.unescape(text))][:2]
+    for _, cell in _csv_cells(hostile_book, name):
+        shown += cell.count(QUARTO)
+        bad += [("csv", cell[:120])] if _ESCAPED.search(cell) else []
+    assert bad == [], f"{name}: Markdown backslashes in text that is not Markdown: {bad[:4]}"
+    if name != "kilder":
+        assert shown, f"{name}: the planted text shows nowhere as written"
 
 
 def _csv_cells(book: Path, name: str) -> list[tuple[str, str]]:

@@ -359,3 +359,33 @@ def test_a_failing_text_cell_is_named_by_its_call_not_its_option(tmp_path):
     nb.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
     failure = describe_failure("digit", nb, nb, tmp_path / "digit.log")
     assert str(failure).startswith("chapter 'digit', cell 1 (In [6]): `va.narrative(book, \"digit/behov\")`"), str(failure)
+
+
+def test_edition_commands_and_publish_wait_for_another_writer(project, monkeypatch):
+    """``edition review`` (and ``publish``) write the project: while another command holds its write lock, they stop."""
+    import subprocess
+    import sys
+    import time
+
+    new_edition(narrative_dir_for(project), 2019)
+    marker = project.parent / "holding"
+    code = (
+        "import pathlib, sys, time\nfrom analysis.data.access import writing\n"
+        f"with writing('build', [pathlib.Path({str(project.parent / 'narrative')!r})]):\n"
+        f"    pathlib.Path({str(marker)!r}).write_text('x')\n    time.sleep(20)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 15
+        while not marker.exists() and holder.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the other writer holds the lock"
+        monkeypatch.setenv("VIRKSOMHETSANALYSE_LOCK_WAIT", "0.2")
+        review = _invoke("edition", "review", 2019, "digit", "--data-dir", project)
+        publish = _invoke("publish", "--year", 2019, "--data-dir", project)
+    finally:
+        holder.kill()
+        holder.wait()
+    for result in (review, publish):
+        assert result.exit_code == 75 and "build" in result.output and "Nothing was done" in result.output, result.output
+    assert read_review(narrative_dir_for(project), 2019, "digit", record=False)["innledning"].reviewed is None

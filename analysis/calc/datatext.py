@@ -12,14 +12,25 @@ layer's ``Book`` can hand out labels already marked:
 * ``md_escape`` is the escaping itself (pandoc's and markdown-it's Markdown).
 
 ``analysis.present.outputs.Prose`` writes ``&``, ``<`` and ``>`` as entities in
-all of its text, so no label can open a tag even where it slipped through.
+all of its text, so no label can open a tag even where it slipped through
+(and no Quarto shortcode ``{{< … >}}`` can form: ``{{&lt;`` is none).
+
+Escaping fits the output it goes into:
+
+* Markdown (sentences): ``md_escape``, when ``DataText`` is interpolated;
+* text that is not Markdown (a great-tables cell or note, a CSV download),
+  which may have been built by interpolation: ``plain_text`` takes the
+  Markdown escapes out again, so the reader sees the text as written;
+* a Quarto cell option (``#| fig-alt``), which Quarto reads for shortcodes:
+  ``quarto_option_text`` escapes them the way Quarto documents
+  (``{{{< … >}}}`` shows ``{{< … >}}``).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["DataText", "md_escape"]
+__all__ = ["DataText", "md_escape", "plain_text", "quarto_option_text"]
 
 _MD_INLINE = re.compile(r"[\\`*\[\]$~^@|]|(?<![^\W_])_|_(?![^\W_])")
 """Characters that are Markdown anywhere in a line (pandoc's and markdown-it's): emphasis, code, links and
@@ -48,6 +59,29 @@ def md_escape(text: str) -> str:
     if m:
         return "\\" + t if m.group(1) else t[: m.end(2)] + "\\" + t[m.end(2) :]
     return t
+
+
+_MD_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A backslash escape of CommonMark (and pandoc): a backslash before ASCII punctuation."""
+_SHORTCODE = re.compile(r"(\{\{<)|(>\}\})")
+
+
+def plain_text(text: str) -> str:
+    """Text that may hold ``md_escape``'s escapes as the text it shows: ``\\[x\\]`` → ``[x]``, ``\\@`` → ``@``.
+
+    For outputs that are not Markdown (a table cell or note, a CSV cell), where text built by
+    interpolating ``DataText`` would otherwise show its backslashes. The exact inverse of
+    ``md_escape`` (except line breaks, which it turned into spaces).
+    """
+    return _MD_ESCAPED.sub(r"\1", str(text)) if "\\" in str(text) else str(text)
+
+
+def quarto_option_text(text: str) -> str:
+    """Text for a Quarto cell option (``#| fig-alt: "…"``), where Quarto would run a shortcode: ``{{<`` and ``>}}`` escaped.
+
+    Quarto shows ``{{{< x >}}}`` as ``{{< x >}}`` and runs nothing; the rest of the text is left as it is.
+    """
+    return _SHORTCODE.sub(lambda m: "{{{<" if m.group(1) else ">}}}", str(text))
 
 
 class DataText(str):

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis import config
+from analysis.cli.console import make_console, styled
 
 __all__ = ["register", "template", "import_", "kostra"]
 
@@ -30,8 +30,8 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 75
 """``kostra``: SSB could not be reached (no connection, no answer in time, still busy after the retries); sysexits' EX_TEMPFAIL."""
 
-console = Console(highlight=False, soft_wrap=True, emoji=False)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+console = make_console()
+err_console = make_console(stderr=True)
 
 DataDirOpt = Annotated[
     Path, typer.Option("--data-dir", metavar="DIR", help="Folder with datapackage.yaml and the CSV files.", show_default=True)
@@ -66,6 +66,7 @@ def template(
     holds: then its figures are filled in for correction (import with --replace). An existing file
     is never overwritten without --force. It prints the path of the file written.
     """
+    from analysis.cli.guard import whole_file
     from analysis.data.problems import DataError
     from analysis.data.years import YearRefused
     from analysis.intake.archive import workbook_folder
@@ -80,7 +81,7 @@ def template(
         )
         raise typer.Exit(EXIT_USAGE)
     try:
-        sheets = build_template(data_dir, year, output, dataset or None)
+        sheets = whole_file(output, lambda tmp: build_template(data_dir, year, tmp, dataset or None))
     except YearRefused as exc:
         err_console.print(f"error: {exc}. Nothing was written.", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
@@ -91,7 +92,11 @@ def template(
         err_console.print(f"error: {exc.args[0]}", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
     except OSError as exc:
-        err_console.print(f"error: cannot write {output}: {exc.strerror or exc}; choose another file with --output", markup=False)
+        from analysis.cli.guard import disk_error
+
+        disk = disk_error(exc)
+        why = disk.advice if disk else f"{exc.strerror or exc}; check the folder"
+        err_console.print(f"error: cannot write {output}: {why}; or choose another file with --output. Nothing was written", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
     years = sorted({y for s in sheets for y in s.years})
     span = f"{years[0]}–{years[-1]}" if years else "none"
@@ -102,7 +107,7 @@ def _print_rejected(name: str, problems: list) -> None:
     from analysis.data.problems import capped_lines
     from analysis.intake.problems import problem_key
 
-    err_console.print(f"[bold red]rejected:[/] {len(problems)} problem(s) in {escape_text(name)}; nothing was written:")
+    err_console.print(styled(("rejected:", "bold red"), f" {len(problems)} problem(s) in {name}; nothing was written:"))
     for line in capped_lines(problems, problem_key):
         err_console.print(line, markup=False)
 
@@ -265,7 +270,7 @@ def _print_review(rows: list) -> None:
         before = f"{r.shown(r.previous)} ({r.previous_year})" if r.previous is not None else "–"
         new = f"{r.shown(v.literal)} ({v.year})" + (f", was {r.shown(r.old)}" if r.old is not None else "")
         table.add_row(*(Text(x) for x in (where, r.label, r.unit, before, new, r.change, "FLAGGED" if r.flags else "")))
-    wide = Console(highlight=False, emoji=False, width=console.size.width if console.is_terminal else 160)
+    wide = make_console(width=console.size.width if console.is_terminal else 160)
     wide.print(table)
 
 
@@ -377,7 +382,7 @@ def kostra(
         err_console.print(f"error: SSB could not be reached; nothing was written: {exc}", markup=False)
         raise typer.Exit(EXIT_UNREACHABLE) from exc
     except KostraError as exc:
-        err_console.print(f"[bold red]rejected:[/] the KOSTRA figures in {escape_text(name)} cannot be imported; nothing was written:")
+        err_console.print(styled(("rejected:", "bold red"), f" the KOSTRA figures in {name} cannot be imported; nothing was written:"))
         for line in str(exc).splitlines():
             err_console.print(f"  - {line}", markup=False)
         raise typer.Exit(EXIT_REJECTED) from exc
@@ -399,13 +404,6 @@ def kostra(
         console.print(f"would write: {', '.join(files)}", markup=False)
     else:
         console.print(f"wrote: {', '.join(files)}", markup=False)
-
-
-def escape_text(text: str) -> str:
-    """``text`` with rich markup escaped (a file name may contain ``[``)."""
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def register(app: typer.Typer) -> None:

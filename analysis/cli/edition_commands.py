@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis import config
+from analysis.cli.console import make_console, styled
 
 __all__ = [
     "register",
@@ -44,8 +44,8 @@ EXIT_USAGE = 2
 EXIT_UNREVIEWED = 6
 """``build``/``render``: the PDF of an edition with text not reviewed, without ``--draft``."""
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 edition_app = typer.Typer(
     help="The editions of the book's text: start one from the last, review it, see where it stands, rebuild a published one.",
@@ -95,11 +95,13 @@ def by_chapter(blocks: list, chapter=lambda b: b.chapter) -> str:
 
 def refuse_unreviewed_pdf(year: int, count: int, chapters: str, source: str, ran: bool) -> None:
     err_console.print(
-        f"[bold red]the {year} PDF is refused[/]: {count} text block(s) of the {year} edition are not reviewed ({chapters}); "
-        f"they are {source}'s text. Edit them in narrative/{year}/ or mark them reviewed (`virksomhetsanalyse edition status "
-        f"{year}`, `edition review {year} BLOCK`), or make a draft with --draft (the PDF then says Utkast on every page). "
-        + ("book/ was run; nothing was rendered." if ran else "Nothing was run."),
-        highlight=False,
+        styled(
+            (f"the {year} PDF is refused", "bold red"),
+            f": {count} text block(s) of the {year} edition are not reviewed ({chapters}); they are {source}'s text. Edit them "
+            f"in narrative/{year}/ or mark them reviewed (`virksomhetsanalyse edition status {year}`, `edition review {year} "
+            f"BLOCK`), or make a draft with --draft (the PDF then says Utkast on every page). "
+            + ("book/ was run; nothing was rendered." if ran else "Nothing was run."),
+        )
     )
     raise typer.Exit(EXIT_UNREVIEWED)
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis import config
+from analysis.cli.console import make_console, styled
 from analysis.cli.edition_commands import EXIT_UNREVIEWED, after_render, before_render, check_edition, check_pdf, note_unreviewed
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
@@ -45,8 +45,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 @app.callback()
@@ -81,20 +81,23 @@ def _check_year(year: int, data_dir: Path, allow_empty: bool = False) -> None:
 def _report_validation(data_dir: Path) -> bool:
     """Print the validation report; True when the data are valid."""
     from analysis.data.consistency import Status, run_all
-    from analysis.data.package import observation_names, read_descriptor
+    from analysis.data.csvfile import read_rows
+    from analysis.data.package import observation_names, read_descriptor, resource
     from analysis.data.validate import cached_problems
 
     problems = cached_problems(data_dir)  # data whose content passed before are not checked again
     if problems:
-        err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir}:[/]")
+        err_console.print(styled((f"{len(problems)} error(s) in {data_dir}:", "bold red")))
         _print_problems(problems)
         return False
     descriptor = read_descriptor(data_dir)
     names = observation_names(descriptor)
-    n_values = sum(sum(1 for _ in open(data_dir / f"{n}.csv", encoding="utf-8")) - 1 for n in names)
+    n_values = sum(len(read_rows(data_dir / resource(descriptor, n)["path"])) for n in names)
     console.print(
-        f"[green]data valid[/]: {len(names)} datasets, {n_values} values, "
-        f"{len(descriptor['resources']) - len(names)} lookup and side tables"
+        styled(
+            ("data valid", "green"),
+            f": {len(names)} datasets, {n_values} values, {len(descriptor['resources']) - len(names)} lookup and side tables",
+        )
     )
     results = run_all(data_dir)
     counts = {s: sum(1 for r in results if r.status == s) for s in Status}
@@ -206,7 +209,7 @@ def _sync_year_profile() -> None:
     try:
         write_year_profile(book_year(config.BOOK_DIR, config.NOTEBOOKS), config.PROJ_ROOT)
     except BuildError as exc:
-        err_console.print(f"[yellow]note[/]: {exc}", markup=True, highlight=False)
+        err_console.print(styled(("note", "yellow"), f": {exc}"))
 
 
 def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: int | None) -> None:
@@ -229,14 +232,14 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
                 on_event=progress,
             )
     except ChapterRunError as exc:
-        err_console.print(f"[bold red]{len(exc.failures)} chapter(s) failed[/]; book/ was left unchanged:")
+        err_console.print(styled((f"{len(exc.failures)} chapter(s) failed", "bold red"), "; book/ was left unchanged:"))
         for f in exc.failures:
             err_console.print(f"  - {f}", markup=False)
             if f.saved:
                 err_console.print(f"    executed notebook with the traceback: {f.saved}", markup=False)
         raise typer.Exit(EXIT_CHAPTER) from None
     except BuildError as exc:
-        err_console.print(f"[bold red]error[/]: {exc}")
+        err_console.print(styled(("error", "bold red"), f": {exc}"))
         raise typer.Exit(EXIT_CHAPTER) from None
     ran = ", ".join(result.executed) or "none"
     console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
@@ -260,13 +263,13 @@ def _render(to: Target, force: bool = False, draft: bool = False, ran: bool = Fa
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_NO_QUARTO) from None
     except QuartoFailed as exc:
-        err_console.print(f"[bold red]quarto failed[/]: {exc}")
+        err_console.print(styled(("quarto failed", "bold red"), f": {exc}"))
         raise typer.Exit(EXIT_QUARTO_FAILED) from None
     except BuildError as exc:
-        err_console.print(f"[bold red]error[/]: {exc}")
+        err_console.print(styled(("error", "bold red"), f": {exc}"))
         raise typer.Exit(2) from None
     if result.rendered:
-        console.print(f"[green]book rendered[/] into {result.output_dir}")
+        console.print(styled(("book rendered", "green"), f" into {result.output_dir}"))
     else:
         console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
     after_render(Target(to).value, pdf and draft, left)
@@ -294,7 +297,7 @@ def run(
     names = _check_chapters(chapter)
     problems = cached_problems(data_dir or config.DATA_DIR)  # data that passed before are not checked again
     if problems:
-        err_console.print(f"[bold red]{len(problems)} error(s) in {data_dir or config.DATA_DIR}[/]; nothing was run:")
+        err_console.print(styled((f"{len(problems)} error(s) in {data_dir or config.DATA_DIR}", "bold red"), "; nothing was run:"))
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
@@ -344,7 +347,7 @@ def build(
     check_edition(year, data_dir or config.DATA_DIR)
     check_pdf(year, data_dir or config.DATA_DIR, Target(to) is not Target.html, draft)  # exit 6 before anything runs
     if find_quarto() is None:
-        err_console.print("[yellow]note[/]: quarto not found: the chapters will run, then render stops (exit 4)")
+        err_console.print(styled(("note", "yellow"), ": quarto not found: the chapters will run, then render stops (exit 4)"))
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
     _render(to, force, draft, ran=True)
 
@@ -382,7 +385,7 @@ _register_edition_commands(app)
 
 
 guard_commands(app, err_console)
-guard_commands(edition_app, err_console)
+guard_commands(edition_app, err_console, prefix="edition ")
 plain_arguments()
 
 

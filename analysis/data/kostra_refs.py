@@ -15,10 +15,10 @@ references a foreign key cannot express, for the files the schema check passed:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
+from analysis.data.csvfile import read_rows
 from analysis.data.package import observation_names, resource
 from analysis.data.problems import Problem, display
 
@@ -49,8 +49,7 @@ def overlapping_spans(spans: Sequence[tuple[Hashable, int | None, int | None]]) 
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh)]
+    return [{k: (v or "").strip() for k, v in r.items()} for r in read_rows(path)]
 
 
 def _year(text: str) -> int | None:

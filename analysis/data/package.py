@@ -9,7 +9,9 @@ bytes), the key of a validation that passed and of the build's state.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import stat
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from analysis.config import DATA_DIR, DESCRIPTOR
+from analysis.data.paths import inside, unsafe_reason
 from analysis.data.problems import DataError, Problem, display
 from analysis.data.reads import record_read
 
@@ -42,6 +45,10 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
     path = Path(data_dir) / DESCRIPTOR
     if not path.exists():
         raise DataError([Problem(display(Path(data_dir), DESCRIPTOR), None, None, "file not found", "missing-file")])
+    unsafe = unsafe_reason(data_dir, DESCRIPTOR)
+    if unsafe:
+        msg = f"'{DESCRIPTOR}' {unsafe}; expected the descriptor as a file inside the data folder. Nothing was read from it"
+        raise DataError([Problem(display(Path(data_dir), DESCRIPTOR), None, None, msg, "unsafe-path")])
     try:
         parsed, sha = load_yaml(path)
     except yaml.YAMLError as exc:
@@ -98,14 +105,34 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
 
 
 def _stat_signature(data_dir: Path) -> tuple:
-    """Names, sizes and modification times: cheap to read, changes whenever a file does."""
-    return tuple((p.name, st.st_size, st.st_mtime_ns) for p in sorted(data_dir.glob("*")) if p.is_file() for st in [p.stat()])
+    """Names, sizes and modification times: cheap to read, changes whenever a file does.
+
+    Only regular files inside the folder are read later (``_fingerprint``); a symbolic link leaving it, a
+    named pipe or a device is counted by its name and kind (and a link by its target), never opened.
+    """
+    entries = []
+    with os.scandir(data_dir) as it:
+        for e in it:
+            if e.name.startswith("."):
+                continue  # as glob("*"): hidden entries (a commit's .commit/) are not data
+            st = e.stat(follow_symlinks=False)
+            if e.is_symlink():
+                if inside(data_dir, Path(e.path)) and os.path.isfile(e.path):
+                    st = e.stat()
+                else:
+                    entries.append((e.name, "other", os.readlink(e.path), 0))
+                    continue
+            if stat.S_ISREG(st.st_mode):
+                entries.append((e.name, "file", st.st_size, st.st_mtime_ns))
+            elif not stat.S_ISDIR(st.st_mode):
+                entries.append((e.name, "other", stat.S_IFMT(st.st_mode), 0))
+    return tuple(sorted(entries))
 
 
 @lru_cache(maxsize=32)
 def _fingerprint(data_dir: str, signature: tuple) -> str:
     h = hashlib.sha256()
-    for name, *_ in signature:
+    for name, kind, *rest in signature:
         h.update(name.encode())
-        h.update((Path(data_dir) / name).read_bytes())
+        h.update((Path(data_dir) / name).read_bytes() if kind == "file" else repr(rest).encode())
     return h.hexdigest()

@@ -22,12 +22,12 @@ file that did not pass is not judged either, nor the rows that name it.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from datetime import datetime
 from pathlib import Path
 
 from analysis.data.checks import Observations
+from analysis.data.csvfile import read_rows
 from analysis.data.package import observation_names, resource
 from analysis.data.problems import Problem, display
 from analysis.data.provenance import PROVENANCE_RESOURCE, Credit, Credits
@@ -41,8 +41,7 @@ _HOW = (
 
 
 def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh)]
+    return [{k: (v or "").strip() for k, v in r.items()} for r in read_rows(path)]
 
 
 def _unknown_dataset(name: str, names: list[str]) -> str:

@@ -1,6 +1,8 @@
 """Validate ``data/``: every problem, with file, row and column.
 
-``validate_data`` checks the whole Data Package in three passes: the gate
+``validate_data`` checks the whole Data Package: first that every path it names
+stays inside the folder (``analysis.data.paths``; nothing else is read otherwise),
+then in three passes: the gate
 (``analysis.data.gate``: files read as text), the schema check
 (``analysis.data.schema``: Frictionless against ``datapackage.yaml``), and
 what a schema cannot say (``analysis.data.semantic``: ranges, references,
@@ -18,6 +20,7 @@ from analysis import config
 from analysis.config import DATA_DIR
 from analysis.data.gate import file_problems
 from analysis.data.package import fingerprint, read_descriptor
+from analysis.data.paths import path_problems
 from analysis.data.problems import DataError, Problem, display
 from analysis.data.schema import schema_problems
 from analysis.data.semantic import semantic_problems
@@ -32,6 +35,9 @@ def validate_data(data_dir: Path = DATA_DIR) -> list[Problem]:
         descriptor = read_descriptor(data_dir)
     except DataError as exc:
         return exc.problems
+    unsafe = path_problems(data_dir, descriptor)  # before any file the descriptor names is opened
+    if unsafe:
+        return unsafe
     own, skip, cells = file_problems(data_dir, descriptor)
     schema = [
         p

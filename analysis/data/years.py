@@ -18,9 +18,9 @@ that names the years possible (the CLI prints it and exits 2):
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from analysis.data.csvfile import read_rows
 from analysis.data.package import observation_names, read_descriptor, resource
 from analysis.data.sources import year_span
 
@@ -37,8 +37,7 @@ def year_spans(data_dir: Path) -> dict[str, tuple[int, int]]:
     descriptor = read_descriptor(data_dir)
     spans: dict[str, tuple[int, int]] = {}
     for name in observation_names(descriptor):
-        with (data_dir / resource(descriptor, name)["path"]).open(encoding="utf-8", newline="") as fh:
-            years = [int(r["year"]) for r in csv.DictReader(fh)]
+        years = [int(r["year"]) for r in read_rows(data_dir / resource(descriptor, name)["path"])]
         if years:
             spans[name] = (min(years), max(years))
     return spans
@@ -50,8 +49,7 @@ def data_years(data_dir: Path) -> set[int]:
     descriptor = read_descriptor(data_dir)
     years: set[int] = set()
     for name in observation_names(descriptor):
-        with (data_dir / resource(descriptor, name)["path"]).open(encoding="utf-8", newline="") as fh:
-            years.update(int(r["year"]) for r in csv.DictReader(fh))
+        years.update(int(r["year"]) for r in read_rows(data_dir / resource(descriptor, name)["path"]))
     return years
 
 

@@ -1,20 +1,23 @@
-"""Writing a checked ``ImportPlan`` into ``data/`` atomically (``apply_import``).
+"""Writing a checked ``ImportPlan`` into ``data/``, all or nothing (``apply_import``).
 
 The new rows, their sources (``provenance.csv``) and the changelog entry are
-written into a full copy of ``data/`` (a temporary folder next to it), the copy
-is validated, and only then each changed file is moved into ``data/`` with
-``os.replace``: a refused or interrupted import leaves ``data/`` as it was.
+written into a staged copy of ``data/`` (``.import-<pid>-*.tmp`` beside it), the
+copy is validated, and only then are the changed files committed into ``data/``
+as one step by the journal of ``analysis.data.commit`` (which survives SIGKILL
+at any instant and a power cut). A refused, failed or interrupted import leaves
+``data/`` as it was; the next command removes a staged copy a killed import left.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from analysis.data.commit import DiskError, commit_files, stage_name
+from analysis.data.csvfile import read_rows
 from analysis.data.package import OBS_COLUMNS, read_descriptor, resource
 from analysis.data.provenance import PROVENANCE_COLUMNS, PROVENANCE_RESOURCE, merge_credits
 from analysis.data.validate import cached_problems
@@ -29,8 +32,7 @@ CHANGELOG_COLUMNS = ("imported_at", "source_file", "sha256", "dataset", "year", 
 
 
 def _write_observations(path: Path, values: list[NewValue]) -> None:
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = {(r["indicator"], r["group"], int(r["year"])): r["value"] for r in csv.DictReader(fh)}
+    rows = {(r["indicator"], r["group"], int(r["year"])): r["value"] for r in read_rows(path)}
     for v in values:
         rows[(v.indicator, v.group, v.year)] = v.literal
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -67,15 +69,11 @@ def _write_provenance(plan: ImportPlan, data_dir: Path, descriptor: dict) -> str
     except KeyError:
         return None
     path = data_dir / name
-    rows = []
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+    rows = read_rows(path) if path.exists() else []
     figures: dict[tuple[str, int], set[tuple[str, str]]] = {}
     for ds in plan.filled:
-        with (data_dir / resource(descriptor, ds)["path"]).open(encoding="utf-8", newline="") as fh:
-            for r in csv.DictReader(fh):
-                figures.setdefault((ds, int(r["year"])), set()).add((r["indicator"], r["group"]))
+        for r in read_rows(data_dir / resource(descriptor, ds)["path"]):
+            figures.setdefault((ds, int(r["year"])), set()).add((r["indicator"], r["group"]))
     written = [((v.dataset, v.year, v.indicator, v.group), v.credit) for v in plan.written]
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=PROVENANCE_COLUMNS, lineterminator="\n")
@@ -106,24 +104,46 @@ def _stamp(now: datetime, changelog: Path) -> str:
     """
     stamp = now.astimezone(UTC).replace(microsecond=0)
     if changelog.exists():
-        with changelog.open(encoding="utf-8", newline="") as fh:
-            times = [r["imported_at"] for r in csv.DictReader(fh) if r.get("imported_at")]
+        times = [r["imported_at"] for r in read_rows(changelog) if r.get("imported_at")]
         if times and max(times) >= stamp.strftime(STAMP_FORMAT):
             stamp = datetime.strptime(max(times), STAMP_FORMAT).replace(tzinfo=UTC) + timedelta(seconds=1)
     return stamp.strftime(STAMP_FORMAT)
 
 
-def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
-    """Write a checked plan into ``data_dir`` atomically; return the names of the files written.
+def _stage(data_dir: Path) -> Path:
+    """A staged copy of ``data_dir``'s files beside it (else in the system's temp folder): the folder holding it."""
+    for parent in (data_dir.parent, Path(tempfile.gettempdir())):
+        try:
+            root = Path(tempfile.mkdtemp(prefix=stage_name(), suffix=".tmp", dir=parent))
+        except OSError as exc:
+            error = exc
+            continue
+        staged = root / data_dir.name
+        try:
+            staged.mkdir()
+            for p in sorted(data_dir.iterdir()):
+                if p.is_file():
+                    shutil.copy2(p, staged / p.name)
+        except OSError as exc:
+            shutil.rmtree(root, ignore_errors=True)
+            raise DiskError(parent, f"make the staged copy of {data_dir.name}/ that an import checks before it writes", exc) from exc
+        return root
+    raise DiskError(data_dir.parent, f"make the staged copy of {data_dir.name}/ that an import checks before it writes", error)
 
-    The new rows, their credits and the changelog entry are written into a full copy of
-    ``data_dir`` (a temporary folder next to it), the copy is validated
-    (``cached_problems``: the full ``validate_data``, unless data with these
-    very bytes passed it before; a pass is recorded, so the data written need
-    not be validated again), and only then each changed file is moved into
-    ``data_dir`` with ``os.replace``. With ``dry_run`` the copy is validated and
-    thrown away. Raises ``ImportRejected`` if the staged copy is not valid; then
-    ``data_dir`` is unchanged.
+
+def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
+    """Write a checked plan into ``data_dir``, all or nothing; return the names of the files written.
+
+    The new rows, their credits and the changelog entry are written into a staged copy of
+    ``data_dir`` (``_stage``), the copy is validated (``cached_problems``: the full
+    ``validate_data``, unless data with these very bytes passed it before; a pass is
+    recorded, so the data written need not be validated again), and only then are the
+    changed files committed into ``data_dir`` as one step (``analysis.data.commit.commit_files``:
+    a journal that survives SIGKILL at any instant). With ``dry_run`` the copy is validated
+    and thrown away.
+
+    Raises ``ImportRejected`` if the staged copy is not valid, ``DiskError`` if a folder refuses
+    a write (read-only, permission, full disk); then ``data_dir`` is unchanged.
     """
     data_dir = Path(data_dir).resolve()
     if not plan.written:
@@ -133,24 +153,25 @@ def apply_import(plan: ImportPlan, data_dir: Path, *, dry_run: bool = False, now
         raise ImportRejected(missing)
     descriptor = read_descriptor(data_dir)
     stamp = _stamp(now or datetime.now(UTC), data_dir / resource(descriptor, CHANGELOG_RESOURCE)["path"])
-    root = Path(tempfile.mkdtemp(prefix=".import-", suffix=".tmp", dir=data_dir.parent))
+    root = _stage(data_dir)
     try:
         staged = root / data_dir.name
-        shutil.copytree(data_dir, staged)
         files = []
-        for ds in plan.filled:
-            name = resource(descriptor, ds)["path"]
-            _write_observations(staged / name, [v for v in plan.written if v.dataset == ds])
-            files.append(name)
-        credits = _write_provenance(plan, staged, descriptor)
-        files += [credits] if credits else []
-        files.append(_write_changelog(plan, staged, descriptor, stamp))
+        try:
+            for ds in plan.filled:
+                name = resource(descriptor, ds)["path"]
+                _write_observations(staged / name, [v for v in plan.written if v.dataset == ds])
+                files.append(name)
+            credits = _write_provenance(plan, staged, descriptor)
+            files += [credits] if credits else []
+            files.append(_write_changelog(plan, staged, descriptor, stamp))
+        except OSError as exc:
+            raise DiskError(root.parent, "write the staged copy an import checks before it writes", exc) from exc
         problems = cached_problems(staged)
         if problems:
             raise ImportRejected([_stage_problem(p) for p in problems])
         if not dry_run:
-            for name in files:
-                os.replace(staged / name, data_dir / name)
+            commit_files(data_dir, {name: staged / name for name in files}, f"import of {plan.source.name}, sha256 {plan.sha256[:12]}")
         return files
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -4,9 +4,15 @@ An ``.ods`` file (LibreOffice's own format) is read by ``analysis.intake.ods``
 into the same cells, number formats included, so every check is the same.
 
 Nothing is checked here beyond what reading needs: a sheet (or file) with more
-than ``MAX_ROWS`` rows with content is refused as a whole, and a workbook
-whose sheet XML is larger than ``MAX_SHEET_BYTES`` is refused before any cell
-is parsed (both keep a wrong file from costing minutes and gigabytes).
+than ``MAX_ROWS`` rows with content is refused as a whole, and a workbook is
+refused before any of it is parsed when, by the zip's own directory, a sheet's
+XML unpacks to more than ``MAX_SHEET_BYTES``, any other XML part (shared
+strings, styles, the workbook's index) to more than ``MAX_PART_BYTES``, all
+parts together to more than ``MAX_WORKBOOK_BYTES``, or it has more than
+``MAX_PARTS`` parts. A CSV file larger than ``MAX_CSV_BYTES``, and anything
+that is not a regular file, is refused before it is read. These keep a wrong
+or hostile file (a small .xlsx that unpacks to gigabytes) from costing
+minutes and gigabytes.
 """
 
 from __future__ import annotations
@@ -28,12 +34,23 @@ from analysis.intake.cells import BLANKS, Cell
 from analysis.intake.problems import ImportProblem, ImportRejected
 from analysis.intake.template import GUIDE_SHEET, META_SHEET
 
-__all__ = ["MAX_ROWS", "MAX_SHEET_BYTES", "CSV_DELIMITERS", "InputSheet", "read_input", "too_long_problem"]
+__all__ = [
+    "MAX_ROWS", "MAX_SHEET_BYTES", "MAX_PART_BYTES", "MAX_WORKBOOK_BYTES", "MAX_PARTS", "MAX_CSV_BYTES", "CSV_DELIMITERS",
+    "InputSheet", "read_input", "too_long_problem",
+]  # fmt: skip
 
 MAX_ROWS = 2000
 """Most rows with content a sheet (or CSV file) may have below its header; the largest dataset has far fewer."""
 MAX_SHEET_BYTES = 8_000_000
 """Largest sheet XML (uncompressed) read at all; a template sheet of ``MAX_ROWS`` rows is far smaller."""
+MAX_PART_BYTES = 8_000_000
+"""Largest other XML part (shared strings, styles, workbook, relations) read at all; a template's are below 1 MB."""
+MAX_WORKBOOK_BYTES = 64_000_000
+"""Largest sum of all parts, unpacked."""
+MAX_PARTS = 2_000
+"""Most parts (files in the zip) of a workbook; a template has about 30."""
+MAX_CSV_BYTES = 16_000_000
+"""Largest CSV file read; a sheet of ``MAX_ROWS`` rows is far smaller."""
 CSV_DELIMITERS = ";,\t"
 """The delimiters a CSV export may use (Excel's Norwegian "CSV" is semicolon-separated); sniffed from the header row."""
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -141,7 +158,43 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     return [m.decode() for m in _MERGE.findall(archive.read(part))]
 
 
+def _mb(size: int) -> str:
+    """``8,0 MB``, or ``58 kB`` below a megabyte (Norwegian decimal comma)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1_000_000:,.1f} MB".replace(",", "\u00a0").replace(".", ",")
+
+
+def _large_parts(path: Path) -> list[ImportProblem]:
+    """Parts that unpack to more than the limits, from the zip directory alone (before any XML is parsed)."""
+    where = f"file '{path.name}'"
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        msg = f"expected a workbook of at most {MAX_PARTS} parts (a template has about 30), found {len(infos)}; nothing was read"
+        return [ImportProblem(where, None, msg, "too-large")]
+    problems = []
+    for i in infos:
+        is_sheet = i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+        if not is_sheet and i.file_size > MAX_PART_BYTES:
+            what = {"xl/sharedStrings.xml": " (the workbook's text)", "xl/styles.xml": " (the cell styles)"}.get(i.filename, "")
+            msg = (
+                f"expected each part of the workbook to unpack to at most {_mb(MAX_PART_BYTES)}, found {i.filename}{what} "
+                f"unpacking to {_mb(i.file_size)} from {_mb(i.compress_size)}; not a template (save the template again from Excel). "
+                "Nothing was read"
+            )
+            problems.append(ImportProblem(where, None, msg, "too-large"))
+    total = sum(i.file_size for i in infos)
+    if not problems and total > MAX_WORKBOOK_BYTES:
+        msg = f"expected a workbook that unpacks to at most {_mb(MAX_WORKBOOK_BYTES)}, found {_mb(total)}; nothing was read"
+        problems.append(ImportProblem(where, None, msg, "too-large"))
+    return problems
+
+
 def _read_workbook(path: Path, names: list[str]) -> list[InputSheet]:
+    large = _large_parts(path)
+    if large:
+        raise ImportRejected(large)
     parts = _sheet_parts(path)
     oversized = _oversized(path, parts)
     if oversized:
@@ -226,7 +279,12 @@ def _csv_dataset(path: Path, names: list[str], dataset: str | None) -> str | Non
 
 
 def _read_csv(path: Path, names: list[str], dataset: str | None) -> InputSheet:
-    text = _decode(path.read_bytes())
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        msg = f"expected a CSV export of one sheet of at most {_mb(MAX_CSV_BYTES)}, found a larger file; nothing was read"
+        raise ImportRejected([ImportProblem(f"file '{path.name}'", None, msg, "too-large")])
+    text = _decode(raw)
     delimiter = _delimiter(text)
     where = f"file '{path.name}'"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -257,6 +315,19 @@ def _read_csv(path: Path, names: list[str], dataset: str | None) -> InputSheet:
     return sheet
 
 
+def _not_regular(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (a named pipe would make the import wait for ever), else None."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # reported by the reader
+    if stat.S_ISREG(mode):
+        return None
+    return {stat.S_IFIFO: "a named pipe", stat.S_IFDIR: "a folder"}.get(stat.S_IFMT(mode), "a device or special file")
+
+
 def read_input(path: Path, names: list[str], dataset: str | None = None) -> list[InputSheet]:
     """The sheets of an ``.xlsx`` or ``.ods`` workbook, or the one sheet of a ``.csv`` file.
 
@@ -272,6 +343,10 @@ def read_input(path: Path, names: list[str], dataset: str | None = None) -> list
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    kind = _not_regular(path)
+    if kind:
+        msg = f"expected a regular file (a workbook saved by Excel, or a CSV file), found {kind}; nothing was read"
+        raise ImportRejected([ImportProblem(f"file '{path.name}'", None, msg, "file-type")])
     if suffix == ".csv":
         return [_read_csv(path, names, dataset)]
     where = f"file '{path.name}'"

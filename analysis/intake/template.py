@@ -34,7 +34,6 @@ must look like for a given year.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from pathlib import Path
 from analysis.calc.numbers import value_decimals
 from analysis.config import CHECKS_FILE, DATA_DIR
 from analysis.data.checks import parse_checks, same_facts
+from analysis.data.csvfile import read_rows
 from analysis.data.lookups import lookup_tables
 from analysis.data.package import observation_names, read_descriptor, resource
 from analysis.data.provenance import DOCUMENT, PROVENANCE_RESOURCE, Credit, Credits
@@ -162,8 +162,7 @@ class SheetLayout:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_rows(path)
 
 
 def read_lookups(data_dir: Path = DATA_DIR, descriptor: dict | None = None) -> Lookups:

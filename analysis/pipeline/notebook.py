@@ -19,6 +19,8 @@ import json
 import re
 from pathlib import Path
 
+from analysis.calc.datatext import quarto_option_text
+
 __all__ = ["INJECTED_TAG", "clean_notebook", "clean_file"]
 
 INJECTED_TAG = "injected-parameters"
@@ -69,7 +71,7 @@ def _set_generated_alt(cell: dict) -> None:
         if "image/png" in data and 'class="va-chart"' in html:
             alt = re.sub(r"[ \t\r\n]+", " ", "".join(data.get("text/plain", ""))).strip()  # keeps no-break spaces
             if alt:
-                line = "#| fig-alt: " + json.dumps(alt, ensure_ascii=False)
+                line = "#| fig-alt: " + json.dumps(quarto_option_text(alt), ensure_ascii=False)  # Quarto runs no shortcode from data
                 cell["source"] = _FIG_ALT.sub(lambda _m, line=line: line, source, count=1)
             return
 

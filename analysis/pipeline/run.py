@@ -220,8 +220,11 @@ def run_notebooks(
                 raise ChapterRunError(_keep_failed(failures, by_name, state_dir))
             records = {j.name: read_record(j.reads, data_dir) for j in job_list}
             shown = {j.name: shown_record(j.reads) for j in job_list}
-            for job in job_list:  # every chapter succeeded: now, and only now, touch book/
-                _move_into(job.target, book_dir / job.target.name)
+            from analysis.data.lock import commit_lock
+
+            with commit_lock(book_dir):  # a reader of book/ (preview) sees the chapters before or after, never between
+                for job in job_list:  # every chapter succeeded: now, and only now, touch book/
+                    _move_into(job.target, book_dir / job.target.name)
     finally:
         if pool is None:
             runner.close()

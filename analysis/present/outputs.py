@@ -35,6 +35,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analysis.calc.datatext import plain_text
+
 __all__ = ["TableOutput", "ChartOutput", "Prose", "csv_cell", "csv_text", "csv_download_link"]
 
 
@@ -69,7 +71,7 @@ def csv_cell(value: object) -> str:
         return fmt_number(value, 3).rstrip("0").rstrip(",").replace("\u00a0", "").replace("\u2212", "-")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
+    text = plain_text(str(value))  # a CSV cell is not Markdown: the text as written
     figure = text.replace("\u00a0", "").replace("\u2212", "-")
     if _CSV_NUMBER.match(figure):
         return figure

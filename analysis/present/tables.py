@@ -24,6 +24,7 @@ from great_tables import GT, loc, style
 from great_tables._gt_data import Heading
 
 from analysis.calc import metrics
+from analysis.calc.datatext import plain_text
 from analysis.present import fonts
 from analysis.present.outputs import TableOutput, csv_text
 
@@ -269,14 +270,18 @@ def table_output(
     bold_rows : row positions shown in bold (totals).
     fills : background colours behind cells (KPI status).
     """
+    # the cells and notes are text, not Markdown: escapes that interpolated DataText brought in are taken out
+    df = df.with_columns(pl.col(c).map_elements(plain_text, return_dtype=pl.Utf8) for c in df.columns if df[c].dtype == pl.Utf8)
+    title, subtitle, stub_label, notes = plain_text(title), subtitle and plain_text(subtitle), plain_text(stub_label), list(notes)
     gt = GT(df, id=f"{id}-table").tab_header(title=title, subtitle=subtitle)
     for note in notes:
-        gt = gt.tab_source_note(note)
+        gt = gt.tab_source_note(plain_text(note))
     for sp in spanners:
-        gt = gt.tab_spanner(label=sp.label, columns=list(sp.columns), id=sp.id)
+        gt = gt.tab_spanner(label=plain_text(sp.label), columns=list(sp.columns), id=sp.id)
         if sp.column_labels:
-            gt = gt.cols_label(**sp.column_labels)
-    gt = gt.cols_label(**{STUB: stub_label}).pipe(house_style)
+            gt = gt.cols_label(**{c: plain_text(v) for c, v in sp.column_labels.items()})
+    shown = {c: plain_text(c) for c in df.columns if c != STUB and plain_text(c) != c}
+    gt = gt.cols_label(**{STUB: stub_label, **shown}).pipe(house_style)
     if align_left is True:
         gt = gt.cols_align(align="left")
     elif align_left:
@@ -285,6 +290,7 @@ def table_output(
         gt = gt.tab_style(style=style.text(weight="bold"), locations=loc.body(rows=list(bold_rows)))
     for f in fills:
         gt = gt.tab_style(style=style.fill(color=f.colour), locations=loc.body(columns=f.column, rows=list(f.rows)))
-    header = list(csv_header) if csv_header is not None else [stub_label if c == STUB else c for c in df.columns]
+    default = [stub_label if c == STUB else plain_text(c) for c in df.columns]
+    header = [plain_text(h) for h in csv_header] if csv_header is not None else default
     rows = [[str(v) for v in r] for r in df.iter_rows()]
-    return TableOutput(id=id, html=gt.as_raw_html(), plain=plain, csv=csv_text(header, rows, source))
+    return TableOutput(id=id, html=gt.as_raw_html(), plain=plain, csv=csv_text(header, rows, plain_text(source)))

@@ -19,7 +19,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
+MAX_RESPONSE_BYTES = 20_000_000
+"""Largest answer read (``jsonstat.MAX_BYTES``): a longer one is refused before it is parsed."""
 MAX_CELLS = 800_000
 CALLS_PER_MINUTE = 30
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -122,17 +124,29 @@ def _short(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _ssb_message(response: requests.Response) -> str:
-    """The error text SSB sends with a 4xx (JSON ``title``/``detail`` or plain text), on one line."""
+def _ssb_message(response: requests.Response, body: bytes) -> str:
+    """The error SSB sends with a 4xx on one line: its ``type``, ``title``, ``status`` and ``detail`` (RFC 9457), or plain text."""
     try:
-        body = response.json()
+        answer = json.loads(body.decode("utf-8", "replace"))
     except ValueError:
-        return _short(response.text or response.reason or "")
-    if isinstance(body, dict):
-        bits = [str(body[k]) for k in ("title", "detail", "message", "error") if body.get(k)]
-        if bits:
-            return _short("; ".join(bits))
-    return _short(str(body))
+        return _short(body.decode("utf-8", "replace") or response.reason or "")
+    if isinstance(answer, dict):
+        kind, title, detail = (answer.get(k) for k in ("type", "title", "detail"))
+        bits = [f"{kind}: {title}" if kind and title else str(title or kind or "")]
+        bits += [str(answer[k]) for k in ("detail", "message", "error") if answer.get(k)]
+        if answer.get("status"):
+            bits.append(f"status {answer['status']}")
+        if any(bits):
+            return _short("; ".join(b for b in bits if b), 300)
+    return _short(str(answer))
+
+
+def query_codes(url: str) -> str:
+    """The codes a data query asks for, from its URL: ``table 12362, ContentsCode=KOSbelopinnbygge0000, Tid=2019, …``."""
+    parts = urlsplit(url)
+    table = re.search(r"/tables/([^/]+)", parts.path)
+    codes = [f"{k[len('valueCodes['):-1]}={','.join(v)}" for k, v in parse_qs(parts.query).items() if k.startswith("valueCodes[")]
+    return ", ".join([f"table {unquote(table.group(1))}" if table else "", *codes]).strip(", ")
 
 
 class Client:
@@ -162,7 +176,8 @@ class Client:
         """
         self.limiter.wait()
         try:
-            response = self.session.get(url, timeout=self.timeout)
+            response = self.session.get(url, timeout=self.timeout, stream=True)
+            body = self._body(response, url)
         except requests.exceptions.RetryError as e:
             m = re.search(r"too many (\d{3}) error responses", str(e))
             code = f"HTTP {m.group(1)}" if m else "an error status"
@@ -179,9 +194,25 @@ class Client:
         except requests.exceptions.RequestException as e:
             raise SsbUnreachable(f"request to SSB failed ({type(e).__name__}): {url}") from None
         if response.status_code != 200:
-            raise KostraError(f"SSB refused the query with HTTP {response.status_code}: {_ssb_message(response)}; URL: {url}")
-        response.encoding = response.encoding or "utf-8"
-        return response.text
+            raise KostraError(
+                f"SSB refused the query with HTTP {response.status_code}: {_ssb_message(response, body)}; "
+                f"the query asked for {query_codes(url) or 'nothing'} (check these codes against data/kostra_mapping.csv); URL: {url}"
+            )
+        return body.decode(response.encoding or "utf-8", errors="replace")
+
+    @staticmethod
+    def _body(response: requests.Response, url: str) -> bytes:
+        """The answer's bytes, at most ``MAX_RESPONSE_BYTES`` (refused before more is read)."""
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(65536):
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    mb = MAX_RESPONSE_BYTES // 1_000_000
+                    raise KostraError(f"SSB's answer is larger than {mb} MB, more than any query of the book asks for: {url}")
+        finally:
+            response.close()
+        return bytes(body)
 
     def table_updated(self, table_id: str, lang: str = "no") -> str | None:
         """The ``updated`` time SSB gives in the table's basic information, if any."""

@@ -54,6 +54,23 @@ def region_codes(mapping: Mapping, entry: Entry, year: int) -> list[Municipality
     return rows
 
 
+def _label_problems(contents, entry: Entry) -> list[str]:
+    """The contents code's label and unit, as SSB's page in one language gives them: the mapping's (``lang``) or the Norwegian."""
+    label = contents.labels.get(entry.contents_code, "")
+    unit = contents.units.get(entry.contents_code) or {}
+    base = (unit.get("base") if isinstance(unit, dict) else None) or ""
+    pairs = {(entry.contents_label, entry.unit): entry.lang, (entry.contents_label_no, entry.unit_no): "no"}
+    if any(_norm(label) == _norm(lab) and _norm(base) == _norm(u) for lab, u in pairs):
+        return []
+    code = entry.contents_code
+    if not any(_norm(label) == _norm(lab) for lab, _ in pairs):
+        wanted = " or ".join(f"'{lab}'" for lab in dict.fromkeys(lab for lab, _ in pairs))
+        pages = " or ".join(dict.fromkeys(pairs.values()))
+        return [f"contents code {code}: expected label {wanted} (SSB's page in {pages}), found '{label}'"]
+    wanted = " or ".join(f"'{u}'" for u in dict.fromkeys(u for lab, u in pairs if _norm(lab) == _norm(label)))
+    return [f"contents code {code}: expected unit {wanted}, found '{base or 'no unit'}'"]
+
+
 def check_dataset(ds: Dataset, entry: Entry, year: int, codes: list[str], where: str) -> None:
     """Raise KostraError listing every way ``ds`` does not match ``entry`` for ``year``."""
     name = f"mapping entry '{entry.entry}' ({entry.dataset} / {entry.indicator}), table {entry.table_id}, {where}"
@@ -74,13 +91,7 @@ def check_dataset(ds: Dataset, entry: Entry, year: int, codes: list[str], where:
         found = ", ".join(f"{c} '{contents.labels.get(c, '')}'" for c in contents.codes)
         problems.append(f"expected contents code {entry.contents_code} ('{entry.contents_label}'), found {found}")
     else:
-        label = contents.labels.get(entry.contents_code, "")
-        if _norm(label) != _norm(entry.contents_label):
-            problems.append(f"contents code {entry.contents_code}: expected label '{entry.contents_label}', found '{label}'")
-        unit = contents.units.get(entry.contents_code) or {}
-        base = unit.get("base") if isinstance(unit, dict) else None
-        if _norm(base or "") != _norm(entry.unit):
-            problems.append(f"contents code {entry.contents_code}: expected unit '{entry.unit}', found '{base or 'no unit'}'")
+        problems += _label_problems(contents, entry)
     for dim, code in entry.dimensions.items():
         if ds.dimensions[dim].position(code) is None:
             problems.append(f"dimension {dim}: expected code {code}, found {', '.join(ds.dimensions[dim].codes)}")

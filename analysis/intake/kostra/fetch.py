@@ -26,7 +26,7 @@ import requests
 from .client import DEFAULT_BASE_URL, MAX_CELLS, Client, RateLimiter, data_url
 from .convert import Provenance, check_dataset, convert_entry, region_codes
 from .errors import KostraError
-from .jsonstat import Dataset, load_file, loads
+from .jsonstat import Dataset, loads, read_file
 from .mapping import DEFAULT_MAPPING_DIR, Entry, Mapping, load_mapping
 from .records import KostraResult, TableRead
 
@@ -209,7 +209,8 @@ def from_file(path: Path, year: int, *, mapping_dir: Path = DEFAULT_MAPPING_DIR)
     """
     path = Path(path).resolve()
     mapping = load_mapping(mapping_dir)
-    ds = load_file(path)
+    raw = read_file(path)
+    ds = loads(raw, f"file '{path.name}'")
     table = ds.table_id
     if not table:
         raise KostraError(f"file '{path.name}': expected a Statistikkbank table (extension.px.tableid or a label 'NNNNN: …'), found none")
@@ -229,5 +230,5 @@ def from_file(path: Path, year: int, *, mapping_dir: Path = DEFAULT_MAPPING_DIR)
     for q in plan_queries(mapping, entries, year, first):
         _convert(ds, q, mapping, year, prov, f"file '{path.name}'", result, first)
     result.tables.append(TableRead(table, prov.url, prov.updated, prov.fetched))
-    result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    result.sha256 = hashlib.sha256(raw).hexdigest()
     return result

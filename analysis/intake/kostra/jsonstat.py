@@ -8,22 +8,88 @@ object, and ``status`` as one string, an array or an object. Values are read
 as :class:`decimal.Decimal` straight from the JSON text, so ``4.40`` keeps the
 digits SSB wrote. Cells are addressed row-major (the last dimension in ``id``
 varies fastest), as JSON-stat prescribes.
+
+Bounded: a file is read only if it is a regular file of at most ``MAX_BYTES``; the JSON may nest at most
+``MAX_DEPTH`` levels (JSON-stat needs five) and hold no number literal longer than ``MAX_NUMBER_CHARS``
+characters, no ``NaN``/``Infinity``; a figure must lie below 10^``MAX_MAGNITUDE`` with at most
+``MAX_DECIMALS`` decimals. Each limit is checked before the part it guards is parsed, with a message
+saying what was expected and found.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .errors import KostraError
 
-__all__ = ["Dimension", "Dataset", "parse_dataset", "loads", "load_file"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Dimension", "Dataset", "parse_dataset", "loads", "read_file", "load_file"]
 
 _TABLE_IN_LABEL = re.compile(r"^\s*(\d{5})\s*:")
+MAX_BYTES = 20_000_000
+"""Largest JSON-stat2 text read (a file or an answer): SSB answers at most 800 000 cells per query, the book's queries a few hundred."""
+MAX_DEPTH = 32
+"""Deepest nesting of arrays and objects accepted (JSON-stat2 needs five levels)."""
+MAX_NUMBER_CHARS = 40
+"""Longest number literal accepted (digits, sign, point, exponent)."""
+MAX_MAGNITUDE = 15
+"""A figure must be below 10^15 (KOSTRA's largest figures, in 1000 kr, have ten digits)."""
+MAX_DECIMALS = 10
+_TOKEN = re.compile(rb'[\[\]{}"\\]')
+
+
+class _Refused(ValueError):
+    """A limit of the reader was reached while the JSON was parsed (raised through ``json.loads``)."""
+
+
+def _number_text(s: str) -> str:
+    return s if len(s) <= 24 else f"{s[:12]}…{s[-6:]} ({len(s)} characters)"
+
+
+def _int(s: str) -> int:
+    if len(s) > MAX_NUMBER_CHARS:
+        raise _Refused(f"expected numbers of at most {MAX_NUMBER_CHARS} characters, found {_number_text(s)}")
+    return int(s)
+
+
+def _decimal(s: str) -> Decimal:
+    if len(s) > MAX_NUMBER_CHARS:
+        raise _Refused(f"expected numbers of at most {MAX_NUMBER_CHARS} characters, found {_number_text(s)}")
+    return Decimal(s)
+
+
+def _constant(s: str):
+    raise _Refused(f"expected numbers, found {s} (not a number JSON-stat allows)")
+
+
+def _depth_problem(data: bytes) -> str | None:
+    """Nesting deeper than ``MAX_DEPTH`` (brackets outside strings), found in one pass without parsing the JSON."""
+    depth, in_string, skip = 0, False, -1
+    for m in _TOKEN.finditer(data):
+        i = m.start()
+        if i < skip:
+            continue  # the character after a backslash
+        c = data[i : i + 1]
+        if in_string:
+            if c == b"\\":
+                skip = i + 2
+            elif c == b'"':
+                in_string = False
+        elif c == b'"':
+            in_string = True
+        elif c in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"expected JSON nested at most {MAX_DEPTH} levels deep (JSON-stat2 needs five), found deeper nesting"
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return None
 
 
 @dataclass(frozen=True)
@@ -105,6 +171,9 @@ def _number(raw, where: str, i: int) -> Decimal | None:
     d = raw if isinstance(raw, Decimal) else Decimal(str(raw))
     if not d.is_finite():
         raise _fail(where, f"expected a finite number in value[{i}], found {raw!r}")
+    if d and (d.adjusted() >= MAX_MAGNITUDE or -d.as_tuple().exponent > MAX_DECIMALS):
+        expected = f"expected a figure below 10^{MAX_MAGNITUDE} with at most {MAX_DECIMALS} decimals"
+        raise _fail(where, f"{expected} in value[{i}], found {_number_text(str(d))}")
     return d
 
 
@@ -206,21 +275,48 @@ def parse_dataset(obj, where: str = "response") -> Dataset:
 
 
 def loads(text: str | bytes, where: str = "response") -> Dataset:
-    """Decode JSON text (numbers as Decimal) and validate it as a JSON-stat 2.0 dataset."""
+    """Decode JSON text (numbers as Decimal) within the reader's limits and validate it as a JSON-stat 2.0 dataset."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if len(data) > MAX_BYTES:
+        raise _fail(where, f"expected at most {MAX_BYTES // 1_000_000} MB of JSON-stat2, found {len(data) / 1e6:.0f} MB")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    deep = _depth_problem(data)
+    if deep:
+        raise _fail(where, deep)
     try:
-        obj = json.loads(text, parse_float=Decimal)
-    except ValueError as e:
+        obj = json.loads(data, parse_float=_decimal, parse_int=_int, parse_constant=_constant)
+    except _Refused as e:
+        raise _fail(where, str(e)) from None
+    except (ValueError, RecursionError) as e:
         raise _fail(where, f"expected JSON (json-stat2), found text that is not JSON ({e})") from None
     return parse_dataset(obj, where)
 
 
-def load_file(path: Path) -> Dataset:
-    """A JSON-stat 2.0 file saved from the Statistikkbank web page."""
+def read_file(path: Path) -> bytes:
+    """The bytes of a file saved from the Statistikkbank: a regular file of at most ``MAX_BYTES`` (checked before it is read)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        st = os.stat(path)
     except OSError as e:
         raise KostraError(f"file '{path}': cannot be read ({e.strerror or e})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return loads(data, f"file '{path.name}'")
+    if not stat.S_ISREG(st.st_mode):
+        kind = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
+        found = kind.get(stat.S_IFMT(st.st_mode), "a special file")
+        raise KostraError(f"file '{path}': expected a regular file saved from the Statistikkbank, found {found}")
+    limit = f"expected a JSON-stat2 file of at most {MAX_BYTES // 1_000_000} MB (the table's selection for the year)"
+    if st.st_size > MAX_BYTES:
+        raise KostraError(f"file '{path.name}': {limit}, found {st.st_size / 1e6:.0f} MB")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise KostraError(f"file '{path}': cannot be read ({e.strerror or e})") from None
+    if len(data) > MAX_BYTES:
+        raise KostraError(f"file '{path.name}': {limit}, found more")
+    return data
+
+
+def load_file(path: Path) -> Dataset:
+    """A JSON-stat 2.0 file saved from the Statistikkbank web page (``read_file``'s limits)."""
+    return loads(read_file(path), f"file '{Path(path).name}'")

@@ -15,12 +15,12 @@ and column.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.config import DATA_DIR
+from analysis.data.csvfile import read_table
 from analysis.data.kostra_refs import overlapping_spans
 
 from .errors import KostraError
@@ -52,7 +52,8 @@ STATUSES = ("confirmed", "check_code")
 
 MAPPING_COLUMNS = (
     "entry", "dataset", "indicator", "groups", "table_id", "lang", "region_dim", "contents_code", "contents_label",
-    "unit", "dimensions", "decimals", "from_year", "to_year", "status", "source_url", "source_title", "notes",
+    "unit", "contents_label_no", "unit_no", "dimensions", "decimals", "from_year", "to_year", "status", "source_url", "source_title",
+    "notes",
 )  # fmt: skip
 MUNICIPALITY_COLUMNS = ("group", "municipality", "code", "from_year", "to_year", "change", "source_url", "note")
 CHANGES = ("", "renumbered", "merged", "joined")
@@ -74,6 +75,8 @@ class Entry:
     contents_code: str
     contents_label: str
     unit: str
+    contents_label_no: str
+    unit_no: str
     dimensions: dict[str, str]
     decimals: int
     from_year: int | None
@@ -137,10 +140,8 @@ def _span(m: Municipality) -> str:
 
 def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = tuple(reader.fieldnames or ())
-            rows = [dict(r) for r in reader]
+        fields, rows = read_table(path)
+        header = tuple(fields)
     except OSError as e:
         raise KostraError(f"{path.name}: cannot be read ({e.strerror or e})") from None
     if header != columns:
@@ -183,11 +184,11 @@ def _entry(r: dict[str, str], where: str, problems: list[str]) -> Entry | None:
     if not re.fullmatch(r"\d{5}", r["table_id"]):
         problems.append(f"{where}, column table_id: expected a five-digit SSB table number, found '{r['table_id']}'")
     if r["lang"] not in ("no", "en"):
-        problems.append(f"{where}, column lang: expected no or en (the language the labels are checked in), found '{r['lang']}'")
+        problems.append(f"{where}, column lang: expected no or en (the language the query asks for), found '{r['lang']}'")
     for col in ("region_dim", "contents_code"):
         if not _DIM.fullmatch(r[col]):
             problems.append(f"{where}, column {col}: expected an SSB code, found '{r[col]}'")
-    for col in ("contents_label", "unit", "source_title"):
+    for col in ("contents_label", "unit", "contents_label_no", "unit_no", "source_title"):
         if not r[col]:
             problems.append(f"{where}, column {col}: expected a value, found an empty cell")
     if not r["decimals"].isdigit() or int(r["decimals"]) > 3:
@@ -207,8 +208,8 @@ def _entry(r: dict[str, str], where: str, problems: list[str]) -> Entry | None:
         return None
     return Entry(
         r["entry"], r["dataset"], r["indicator"], groups, r["table_id"], r["lang"], r["region_dim"], r["contents_code"],
-        r["contents_label"], r["unit"], dims, int(r["decimals"]), start, end, r["status"], r["source_url"], r["source_title"],
-        r["notes"],
+        r["contents_label"], r["unit"], r["contents_label_no"], r["unit_no"], dims, int(r["decimals"]), start, end, r["status"],
+        r["source_url"], r["source_title"], r["notes"],
     )  # fmt: skip
 
 
