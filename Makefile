@@ -53,8 +53,8 @@ get-quarto: $(STAMP) ## install Quarto with `pip install quarto-cli` into .venv-
 	    || echo "pip could not install quarto-cli (it needs normal internet access)"; \
 	fi
 
-book: get-quarto ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF
-	$(BIN)/virksomhetsanalyse build --year $(YEAR)
+book: get-quarto ## build the whole book for YEAR (default 2018): validate, run chapters, render HTML + PDF (DRAFT=1: a draft)
+	$(BIN)/virksomhetsanalyse build --year $(YEAR) $(if $(DRAFT),--draft)
 
 test: $(STAMP) node_modules/.package-lock.json ## run every test (unit tests, bad-input tests, headless-Chromium checks, nbval on the executed chapters)
 	$(BIN)/pytest

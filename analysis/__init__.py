@@ -5,6 +5,7 @@ Chapter notebooks use this package through one import::
     import analysis as va
     book = va.setup(year, data_dir)
     va.tab_series(book, "osu_arsverk", ...)
+    va.narrative(book, "osu/innledning")    # the edition's text (narrative/<year>/osu.md)
 
 The names below are imported on first use (PEP 562 ``__getattr__``), so that
 ``import analysis.cli`` — every ``virksomhetsanalyse`` command — does not pay
@@ -29,6 +30,7 @@ _EXPORTS = {
     "chart_shares": "present.charts",
     "sentence_change": "present.text",
     "sentence_missing": "present.text",
+    "narrative": "present.narrative",
 }
 
 __all__ = [
@@ -44,12 +46,14 @@ __all__ = [
     "chart_shares",
     "sentence_change",
     "sentence_missing",
+    "narrative",
 ]
 assert set(__all__) == set(_EXPORTS)
 
 if TYPE_CHECKING:
     from .data.book import Book, setup
     from .present.charts import chart_bars, chart_profile, chart_series, chart_shares
+    from .present.narrative import narrative
     from .present.outputs import Prose
     from .present.series_tables import tab_kpi, tab_profile, tab_series
     from .present.text import sentence_change, sentence_missing

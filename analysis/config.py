@@ -16,6 +16,14 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 BOOK_DIR = PROJ_ROOT / "book"
 OUTPUT_DIR = PROJ_ROOT / "_book"
 STATE_DIR = PROJ_ROOT / ".build"
+NARRATIVE_DIR = PROJ_ROOT / "narrative"
+"""The text a person writes, one folder per edition (``narrative/<year>/<chapter>.md``); always beside the data folder
+(``analysis.data.narrative.narrative_dir_for``)."""
+EDITIONS_DIR = PROJ_ROOT / "editions"
+"""The records of the published editions (``editions/<year>/``, written by ``virksomhetsanalyse publish``); beside the
+data folder, like the narrative."""
+SITE_DIR = PROJ_ROOT / "_site"
+"""The published books (``_site/<year>/`` and a landing page; git-ignored)."""
 
 DEFAULT_YEAR = 2018
 """The reporting year of the 2019 analysis (its latest data year)."""
@@ -23,8 +31,8 @@ DEFAULT_YEAR = 2018
 CHAPTERS = ("osu", "digit", "eiendom", "medarbeidere")
 """Chapter notebooks in book order (``notebooks/<name>.ipynb``)."""
 
-APPENDICES = ("datakvalitet", "kilder")
-"""Appendix notebooks (data quality; sources and method), after the chapters."""
+APPENDICES = ("datakvalitet", "kilder", "endringer")
+"""Appendix notebooks (data quality; sources and method; what changed since the last edition), after the chapters."""
 
 NOTEBOOKS = CHAPTERS + APPENDICES
 """Every notebook papermill executes into ``book/``."""

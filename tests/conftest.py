@@ -140,6 +140,7 @@ def pytest_unconfigure(config):
 
 LONGEST_FIRST = (
     "tests/test_dependencies.py",
+    "tests/test_edition_cycle.py",
     "tests/test_hostile.py",
     "tests/test_browser.py",
     "tests/test_build.py",

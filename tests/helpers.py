@@ -44,3 +44,56 @@ def kernels_per_worker() -> int:
     from analysis.pipeline.run import cores
 
     return max(1, cores() // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+
+def write_previous_record(
+    data: Path, year: int, revise: tuple[str, str, str, int] | None = None, factor: float = 1.1, drop_finding: bool = True
+) -> Path:
+    """A SYNTHETIC record of an edition ``year`` beside ``data`` (``editions/<year>/``), as ``publish`` would write it,
+    from the figures ``data`` holds up to ``year``; ``revise`` (dataset, indicator, group, year) gets a value that
+    is not the data's (times ``factor``), so a later edition lists it as revised; ``drop_finding`` leaves the first
+    data-quality finding out (it is then new since). Never for the real editions/."""
+    import json
+
+    import analysis as va
+    from analysis.calc.numbers import value_decimals
+    from analysis.data.record import Figure, figures_csv, findings_csv, series_csv
+
+    book = va.setup(year, data)
+    figures = []
+    for f in book.figures():
+        if revise is not None and f.key == revise:
+            f = Figure(*f.key[:3], f.year, f"{f.number * factor:.{value_decimals(f.value)}f}", f.unit, "SYNTETISK forrige kilde")
+        figures.append(f)
+    folder = Path(data).parent / "editions" / str(year)
+    folder.mkdir(parents=True)
+    meta = {"edition": year, "published": f"{year + 1}-03-15", "commit": "0" * 40, "figures": len(figures), "synthetic": True}
+    (folder / "edition.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "figures.csv").write_text(figures_csv(figures), encoding="utf-8")
+    findings = book.findings()[1:] if drop_finding else book.findings()  # dropped: one finding is new since
+    (folder / "findings.csv").write_text(findings_csv(findings), encoding="utf-8")
+    (folder / "series.csv").write_text(series_csv([f for f in figures if f.dataset != "text_figures"]), encoding="utf-8")
+    return folder
+
+
+def copy_project(root: Path, dst: Path) -> None:
+    """The project's files as a clone has them (tracked, and untracked files git does not ignore) copied to ``dst``."""
+    import shutil
+    import subprocess
+
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True, check=True, timeout=120
+    ).stdout
+    for rel in sorted({p for p in out.decode("utf-8").split("\0") if p}):
+        src, target = root / rel, dst / rel
+        if src.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` as a test's own committer; its output."""
+    import subprocess
+
+    cmd = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args]
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True, timeout=120).stdout

@@ -29,6 +29,7 @@ LAYER = {
     "data": 2,
     "present": 3,
     "intake": 3,
+    "editions": 3,
     "chapters": 4,
     "pipeline": 4,
     "cli": 5,

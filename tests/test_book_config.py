@@ -140,7 +140,7 @@ def test_book_renders_without_executing_and_with_one_pdf_format(quarto):
     assert quarto["format"]["typst"]["papersize"] == "a4"
     assert quarto["format"]["html"]["theme"] == "default"  # no remote fonts
     assert quarto["book"]["author"] and quarto["book"]["downloads"] == ["pdf"] and quarto["book"]["search"] is True
-    assert quarto["profile"]["default"] == "year"
+    assert quarto["profile"]["default"] == ["year", "edition"]  # the reporting year; the draft switch (_quarto-edition.yml)
 
 
 def test_book_ships_its_chart_javascript(quarto):

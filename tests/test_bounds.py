@@ -111,7 +111,7 @@ def test_ssb_refusal_names_type_title_status_and_the_codes(data_copy, server):
     assert result.exit_code == 1, result.output
     out = " ".join(result.output.split())
     assert "HTTP 400: Parameter error: Non-existent value; status 400" in out, out
-    assert "the query asked for table 12362, ContentsCode=KOSbelopinnbygge0000" in out and "Tid=2019" in out, out
+    assert "the query asked for table 12362, ContentsCode=KOSbelopinnbygge0000" in out and "Tid=2017,2018,2019" in out, out  # the series
     assert "KOKfunksjon0000=100,110,120,121,130" in out, out
 
 

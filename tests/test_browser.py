@@ -346,3 +346,27 @@ def test_preview_pairs_nested_fenced_divs_as_pandoc_does(tmp_path):
     assert '<p class="callout-title">Merk</p>' in callout.group(1)
     assert '<div class="boks" id="indre"><p>Inni.</p></div>' in callout.group(1)
     assert "<p>Etter, fortsatt i merknaden.</p>" in callout.group(1)
+
+
+def test_the_published_editions_landing_page_is_accessible_and_local(browser, tmp_path):
+    """``_site/index.html`` (``analysis.pipeline.site``): Norwegian, axe-clean, nothing fetched from elsewhere."""
+    from analysis.pipeline.site import SiteEntry, landing_page
+    from analysis.present import fonts
+
+    fonts.write_web_fonts(tmp_path)
+    entries = [SiteEntry(2019, "2020-03-15", "2019/index.html", "2019/virksomhetsanalyse.pdf", 2_800_000),
+               SiteEntry(2018, "2019-03-15", None, None, None)]  # fmt: skip
+    (tmp_path / "index.html").write_text(landing_page(entries), encoding="utf-8")
+    requests: list[str] = []
+    with serve(tmp_path) as base:
+        page = browser.new_page()
+        page.on("request", lambda req: requests.append(req.url))
+        page.goto(f"{base}/index.html", wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == "nb"
+        assert page.locator("h1").count() == 1 and page.locator("li a").count() == 2
+        page.add_script_tag(path=str(AXE))
+        axe = page.evaluate(_AXE_RUN, AXE_TAGS)
+        page.close()
+    assert axe["passes"] > 0 and not [v for v in axe["violations"] if v["impact"] in FAILING_IMPACTS], axe["violations"]
+    assert all(urlsplit(u).hostname in LOCAL_HOSTS for u in requests), requests
+    assert any(u.endswith(".ttf") for u in requests), "the typeface comes from beside the page"

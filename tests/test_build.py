@@ -50,6 +50,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_pool) -> dic
     }
     shutil.copytree(FIXTURES / "notebooks", paths["notebooks"])
     shutil.copytree(FIXTURES / "data", paths["data"])
+    for year in (2017, 2018):  # editions of the text, empty: the fixture chapters place no block
+        (tmp_path / "narrative" / str(year)).mkdir(parents=True)
     return paths
 
 

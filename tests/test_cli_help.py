@@ -9,12 +9,13 @@ from typer.testing import CliRunner
 
 from analysis.cli.main import app
 
-COMMANDS = ["validate", "run", "render", "build", "preview", "template", "import", "kostra"]
+COMMANDS = ["validate", "run", "render", "build", "preview", "template", "import", "kostra", "publish", "edition", "edition new",
+            "edition status", "edition review", "edition rebuild"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_has_no_type_metavars(command):
-    result = CliRunner().invoke(app, [command, "--help"], terminal_width=140)
+    result = CliRunner().invoke(app, [*command.split(), "--help"], terminal_width=140)
     assert result.exit_code == 0, result.output
     text = result.output
     assert not re.search(r"<[a-z][a-z \[\]]*>|\{[A-Z]+\}", text), text

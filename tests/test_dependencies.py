@@ -182,6 +182,7 @@ def opened_by(name: str, tmp: Path) -> set[str]:
     if name not in _OPENED:
         data = tmp / f"oracle-{name}" / "data"
         shutil.copytree(config.DATA_DIR, data)
+        shutil.copytree(config.NARRATIVE_DIR, data.parent / "narrative")  # the text: beside the data, not part of it
         opened: set[str] = set()
         _WATCH.append((data.resolve(), opened))
         read_csv = pl.read_csv  # polars opens files in Rust, out of the audit hook's sight
@@ -217,6 +218,7 @@ def project(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(ROOT / "notebooks", tmp / "notebooks")
     shutil.copytree(config.DATA_DIR, tmp / "pristine")
     shutil.copytree(config.DATA_DIR, tmp / "data")
+    shutil.copytree(config.NARRATIVE_DIR, tmp / "narrative")
     p = {"tmp": tmp, "notebooks": tmp / "notebooks", "data": tmp / "data", "book": tmp / "book", "state": tmp / ".build"}
     sys.addaudithook(_audit)  # inert unless a chapter runs in-process (_WATCH)
     with pytest.MonkeyPatch.context() as mp:
@@ -254,6 +256,30 @@ def test_build_reruns_exactly_the_readers(project):
             wrong[file] = {"read by": expected, "build would run": planned}
         _restore(p)
     assert not wrong, json.dumps(wrong, indent=1, ensure_ascii=False)
+
+
+def test_build_reruns_exactly_the_chapter_whose_text_changed(project):
+    """The text is data a chapter reads: a changed block (or its review record) runs that chapter again, no other."""
+    p = project
+    edition = p["tmp"] / "narrative" / str(YEAR)
+    files = sorted(edition.glob("*.md"))
+    assert files, "the project copy has the edition's text"
+    wrong = {}
+    for path in [*files, *(edition / f"{f.stem}.review.json" for f in files)]:
+        before = path.read_bytes() if path.exists() else None
+        if path.suffix == ".md":
+            path.write_text(path.read_text(encoding="utf-8").replace("\n\n", "\n\nEndret tekst.\n\n", 1), encoding="utf-8")
+        else:
+            path.write_text('{"blocks": {}}\n', encoding="utf-8")  # a review record appears
+        planned = _outdated(p)
+        if planned != [path.name.split(".")[0]]:
+            wrong[path.name] = planned
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
+    assert not wrong, wrong
+    assert _outdated(p) == []
 
 
 @pytest.mark.parametrize("name", NAMES)

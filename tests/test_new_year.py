@@ -53,6 +53,9 @@ def imported(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ny")
     data = root / "data"
     shutil.copytree(config.DATA_DIR, data)
+    shutil.copytree(config.NARRATIVE_DIR, root / "narrative")
+    started = CliRunner().invoke(app, ["edition", "new", "2019", "--data-dir", str(data)])
+    assert started.exit_code == 0, started.output
     result = CliRunner().invoke(app, ["import", str(FIXTURE), "--data-dir", str(data)])
     assert result.exit_code == 1 and "eiendom_aktivitet J4" in result.output and "--accept-flagged" in result.output  # the review
     result = CliRunner().invoke(app, ["import", str(FIXTURE), "--data-dir", str(data), "--accept-flagged"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analysis.data.book import Book
+from analysis.data.book import TEXT_FIGURES, Book
 from analysis.present.fmt import fmt_number, fmt_year_span
 from analysis.present.outputs import Prose, TableOutput
 from analysis.present.tables import STUB, table_output
@@ -13,17 +13,18 @@ from analysis.present.text import plural
 __all__ = ["sentence_overview", "tab_datasets"]
 
 
-def _datasets(book: Book) -> list[tuple[str, dict, pl.DataFrame]]:
-    out = [(n, book.meta(n), book.obs(n)) for n in book.datasets()]
-    return [t for t in out if t[2].height]  # a dataset with nothing up to the reporting year is not shown
+def _datasets(book: Book) -> list[tuple[str, dict, list[int]]]:
+    """Each dataset with the year of each of its figures (how much it holds: the table counts, it shows no figure)."""
+    out = [(n, book.meta(n), book.coverage(n)) for n in book.datasets()]
+    return [t for t in out if t[2]]  # a dataset with nothing up to the reporting year is not shown
 
 
 def sentence_overview(book: Book) -> Prose:
     """How many datasets and figures the book rests on, up to the reporting year."""
     ds = _datasets(book)
-    n_values = sum(df.height for _, _, df in ds)
-    years = sorted({y for _, _, df in ds for y in df["year"].to_list()})
-    n_text = len(book.text_figures())
+    n_values = sum(len(ys) for _, _, ys in ds)
+    years = sorted({y for _, _, ys in ds for y in ys})
+    n_text = len(book.coverage(TEXT_FIGURES))
     return Prose(
         f"Boken bygger på {fmt_number(len(ds))} {plural(len(ds), 'datasett', 'datasett')} med til sammen "
         f"{fmt_number(n_values)} tall for årene {fmt_year_span(years[0], years[-1])}, og på {fmt_number(n_text)} "
@@ -34,14 +35,13 @@ def sentence_overview(book: Book) -> Prose:
 def tab_datasets(book: Book) -> TableOutput:
     """One row per dataset: title, source section and table, years and number of figures."""
     rows: dict[str, list[str]] = {STUB: [], "Kapittel": [], "Tabell i kilden": [], "År": [], "Antall tall": []}
-    for name, meta, df in _datasets(book):
+    for name, meta, ys in _datasets(book):
         rows[STUB].append(meta.get("title", name))
         srcs = meta.get("sources", [])
         rows["Kapittel"].append(", ".join(s.get("section", "") for s in srcs) or "–")
         rows["Tabell i kilden"].append("; ".join(s.get("table", "") for s in srcs) or "–")
-        ys = df["year"].to_list()
         rows["År"].append(fmt_year_span(min(ys), max(ys)) if ys and min(ys) != max(ys) else (str(ys[0]) if ys else "–"))
-        rows["Antall tall"].append(fmt_number(df.height))
+        rows["Antall tall"].append(fmt_number(len(ys)))
     df = pl.DataFrame(rows)
     return table_output(
         df,

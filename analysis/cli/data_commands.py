@@ -355,6 +355,7 @@ def kostra(
     from analysis.data.validate import ensure_valid
     from analysis.intake.apply import apply_import
     from analysis.intake.kostra import DEFAULT_BASE_URL, KostraError, SsbUnreachable, fetch_year, from_file
+    from analysis.intake.kostra.revisions import check_revisions
     from analysis.intake.kostra.stage import plan_kostra
     from analysis.intake.problems import ImportRejected
     from analysis.intake.report import summary_lines
@@ -371,6 +372,8 @@ def kostra(
         else:
             result = fetch_year(year, base_url=base_url, mapping_dir=data_dir, timeout=timeout, retries=retries)
         _print_kostra_notes(result)
+        for line in check_revisions(result, data_dir, replace):  # SSB's revisions: refused (KostraError) without --replace
+            console.print(line, markup=False)
         plan = plan_kostra(result, data_dir, replace=replace, file=source)
         _print_warnings(plan.warnings)
         _print_changes(plan)

@@ -53,12 +53,12 @@ def log_path(command: str) -> Path:
     for folder in (config.STATE_DIR / "logs", Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"virksomhetsanalyse-{command}-{stamp}.log"
+            path = folder / f"virksomhetsanalyse-{command.replace(' ', '-')}-{stamp}.log"
             path.touch()
             return path
         except OSError:
             continue
-    return Path(tempfile.gettempdir()) / f"virksomhetsanalyse-{command}-{stamp}.log"
+    return Path(tempfile.gettempdir()) / f"virksomhetsanalyse-{command.replace(' ', '-')}-{stamp}.log"
 
 
 def _passed_exceptions() -> tuple[type[BaseException], ...]:
@@ -110,11 +110,11 @@ def _guarded(callback, command: str, err_console: Console):
     return wrapper
 
 
-def guard_commands(typer_app: typer.Typer, err_console: Console) -> None:
-    """Wrap every registered command with ``_guarded`` (once)."""
+def guard_commands(typer_app: typer.Typer, err_console: Console, prefix: str = "") -> None:
+    """Wrap every registered command with ``_guarded`` (once); ``prefix`` names a group's commands (``edition new``)."""
     for info in typer_app.registered_commands:
         if info.callback is not None and not getattr(info.callback, "_guarded", False):
-            name = info.name or info.callback.__name__.rstrip("_").replace("_", "-")
+            name = prefix + (info.name or info.callback.__name__.rstrip("_").replace("_", "-"))
             info.callback = _guarded(info.callback, name, err_console)
             info.callback._guarded = True
 

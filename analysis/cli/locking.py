@@ -2,7 +2,9 @@
 
 Writers hold the project's write lock for their whole run: ``import`` and ``kostra`` (``data/``, or
 ``--data-dir``), ``run`` (``book/``, reading the data folder), ``render`` (``_book/`` and
-``book/assets``), ``build`` (all of them). Readers hold the commit lock while they read: ``validate``,
+``book/assets``), ``build`` (all of them), ``publish`` (``editions/`` and ``_site/``, reading ``book/``,
+``_book/`` and the data folder), ``edition new`` and ``edition review`` (``narrative/``). Readers hold the
+commit lock while they read: ``validate``,
 ``template`` and a ``--dry-run`` (the data folder), ``preview`` (``book/``). A command not listed
 here takes no lock. Every data folder is recovered first (``analysis.data.commit.recover``).
 """
@@ -39,6 +41,14 @@ def access(command: str, kwargs: dict) -> tuple[str, list[Path], list[Path]]:
         return "write", [*book, config.OUTPUT_DIR, _data(kwargs)], [_data(kwargs)]
     if command == "preview":
         return "read", book, []
+    if command == "publish":  # the record and the site, from a build nobody may change meanwhile
+        from analysis.data.record import editions_dir_for
+
+        return "write", [editions_dir_for(_data(kwargs)), config.SITE_DIR, *book, config.OUTPUT_DIR, _data(kwargs)], [_data(kwargs)]
+    if command in ("edition new", "edition review"):  # the edition's text and its review record
+        from analysis.data.narrative import narrative_dir_for
+
+        return "write", [narrative_dir_for(_data(kwargs))], []
     return "none", [], []
 
 

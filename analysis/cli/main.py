@@ -7,13 +7,15 @@
     virksomhetsanalyse preview           quick HTML pages of the executed chapters, without Quarto
     virksomhetsanalyse template --year 2019 -o mal-2019.xlsx   an Excel template for a new year
     virksomhetsanalyse import mal-2019.xlsx                     validate and import a filled template
+    virksomhetsanalyse edition new 2019 / edition status 2019 / publish --year 2019   the editions
 
 Exit codes: 0 success, 1 invalid data, 2 usage error (also ``run``/``build``
 for a year the data cannot show: after the latest data year without
 ``--allow-empty-year``, or before some dataset's first year; refused before
-anything runs by ``analysis.data.years``),
-3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 70 internal
-error (one line on the terminal; the traceback is written to a log file).
+anything runs by ``analysis.data.years``; or a year without an edition of the
+text), 3 a chapter failed, 4 Quarto is not installed, 5 Quarto failed, 6 a PDF
+of an edition with text not reviewed (without ``--draft``), 70 internal error
+(one line on the terminal; the traceback is written to a log file).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import typer
 
 from analysis import config
 from analysis.cli.console import make_console, styled
+from analysis.cli.edition_commands import EXIT_UNREVIEWED, after_render, before_render, check_edition, check_pdf, note_unreviewed
 from analysis.cli.guard import EXIT_INTERNAL, guard_commands
 from analysis.cli.help import plain_arguments
 from analysis.pipeline.render import Target
@@ -34,7 +37,7 @@ EXIT_CHAPTER = 3
 EXIT_NO_QUARTO = 4
 EXIT_QUARTO_FAILED = 5
 EXIT_USAGE = 2
-__all__ = ["app", "EXIT_DATA", "EXIT_CHAPTER", "EXIT_NO_QUARTO", "EXIT_QUARTO_FAILED", "EXIT_USAGE", "EXIT_INTERNAL"]
+__all__ = ["app", "EXIT_DATA", "EXIT_CHAPTER", "EXIT_NO_QUARTO", "EXIT_QUARTO_FAILED", "EXIT_USAGE", "EXIT_UNREVIEWED", "EXIT_INTERNAL"]
 
 app = typer.Typer(
     help="Build the Bærum kommune virksomhetsanalyse (OSU) from data/ to an HTML book and a PDF.",
@@ -241,13 +244,17 @@ def _run(year: int, names: list[str], force: bool, data_dir: Path | None, jobs: 
     ran = ", ".join(result.executed) or "none"
     console.print(f"ran {len(result.executed)} chapter(s) for {year} ({ran}); {len(result.skipped)} up to date")
     _sync_year_profile()
+    note_unreviewed(year, data_dir or config.DATA_DIR)
 
 
-def _render(to: Target, force: bool = False) -> None:
-    """Render with Quarto unless the book is up to date; exit 4 when it is missing, 5 when it fails."""
+def _render(to: Target, force: bool = False, draft: bool = False, ran: bool = False) -> None:
+    """Render with Quarto unless the book is up to date; exit 6 for a PDF with text not reviewed (without ``draft``),
+    4 when Quarto is missing, 5 when it fails."""
     from analysis.pipeline.errors import BuildError, QuartoFailed, QuartoMissing
     from analysis.pipeline.render import render_book
 
+    pdf = Target(to) is not Target.html
+    left = before_render(pdf, draft, ran)  # exit 6 for a PDF with text not reviewed, unless a draft
     try:
         result = render_book(
             to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS, force=force
@@ -265,6 +272,7 @@ def _render(to: Target, force: bool = False) -> None:
         console.print(styled(("book rendered", "green"), f" into {result.output_dir}"))
     else:
         console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
+    after_render(Target(to).value, pdf and draft, left)
 
 
 @app.command()
@@ -293,18 +301,26 @@ def run(
         _print_problems(problems)
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
+    check_edition(year, data_dir or config.DATA_DIR)
     _run(year, names, force, data_dir, jobs)
 
 
+DraftOpt = Annotated[
+    bool,
+    typer.Option("--draft", help="Make the PDF even with text not reviewed: a draft, with Utkast on every page."),
+]
+
+
 @app.command()
-def render(to: ToOpt = Target.all, force: RenderForceOpt = False) -> None:
+def render(to: ToOpt = Target.all, force: RenderForceOpt = False, draft: DraftOpt = False) -> None:
     """Render book/ with Quarto into _book/ (HTML book and PDF), replacing _book/ only on success.
 
     Nothing is rendered when _book/ was rendered from the same chapters, text pages, settings, assets
-    and Quarto (--force renders anyway). Exit 4 when Quarto is not installed (with the ways to get
-    it), 5 when Quarto fails.
+    and Quarto (--force renders anyway). The PDF of chapters with text not reviewed (the edition's blocks
+    copied from the last one) is refused (exit 6) unless --draft. Exit 4 when Quarto is not installed
+    (with the ways to get it), 5 when Quarto fails.
     """
-    _render(to, force)
+    _render(to, force, draft)
 
 
 @app.command()
@@ -314,21 +330,26 @@ def build(
     data_dir: RunDataDirOpt = None,
     jobs: JobsOpt = None,
     to: ToOpt = Target.all,
+    draft: DraftOpt = False,
     allow_empty_year: EmptyYearOpt = False,
 ) -> None:
     """Validate the data, run every chapter for YEAR and render the book: `validate`, `run`, `render`.
 
-    Exit codes as for those commands: 1 invalid data, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
+    The PDF of an edition with text not reviewed is refused before anything runs (exit 6), unless --draft
+    (a draft PDF: Utkast on every page). Exit codes as for those commands: 1 invalid data, 2 no edition of
+    the text for YEAR, 3 a chapter failed, 4 no Quarto, 5 Quarto failed.
     """
     from analysis.pipeline.render import find_quarto
 
     if not _report_validation(data_dir or config.DATA_DIR):
         raise typer.Exit(EXIT_DATA)
     _check_year(year, data_dir or config.DATA_DIR, allow_empty_year)
+    check_edition(year, data_dir or config.DATA_DIR)
+    check_pdf(year, data_dir or config.DATA_DIR, Target(to) is not Target.html, draft)  # exit 6 before anything runs
     if find_quarto() is None:
         err_console.print(styled(("note", "yellow"), ": quarto not found: the chapters will run, then render stops (exit 4)"))
     _run(year, list(config.NOTEBOOKS), force, data_dir, jobs)
-    _render(to, force)
+    _render(to, force, draft, ran=True)
 
 
 @app.command()
@@ -356,11 +377,15 @@ def preview(
 
 
 from analysis.cli.data_commands import register as _register_data_commands  # noqa: E402  (template, import)
+from analysis.cli.edition_commands import edition_app  # noqa: E402
+from analysis.cli.edition_commands import register as _register_edition_commands  # noqa: E402  (edition, publish)
 
 _register_data_commands(app)
+_register_edition_commands(app)
 
 
 guard_commands(app, err_console)
+guard_commands(edition_app, err_console, prefix="edition ")
 plain_arguments()
 
 

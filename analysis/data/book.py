@@ -15,7 +15,7 @@ each cut at the reporting year.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,16 +25,37 @@ import polars as pl
 from analysis import config
 from analysis.calc.datatext import DataText  # text from data: escaped where it enters a sentence
 from analysis.data.consistency import CheckResult, Status, check_text, run_all
+from analysis.data.items import DatasetNote, SourceChart, TextFigure
 from analysis.data.load import load_observations, load_table
 from analysis.data.lookups import lookup
+from analysis.data.narrative import BlockState, NarrativeError, chapter_states, narrative_dir_for, split_id, typed_figures
 from analysis.data.package import observation_names, read_descriptor, resource
 from analysis.data.provenance import DOCUMENT, PROVENANCE_RESOURCE, Credit, Credits
-from analysis.data.sources import border_notes, credited_note
+from analysis.data.reads import record_shown
+from analysis.data.record import EditionRecord, Figure, Finding, editions_dir_for, previous_edition
+from analysis.data.sources import border_notes, credit_text, credited_note
 from analysis.data.validate import ensure_valid
 
-__all__ = ["Book", "setup", "TextFigure", "SourceChart", "DatasetNote", "CheckResult", "Status", "resolve_series"]
+__all__ = [
+    "Book",
+    "setup",
+    "TextFigure",
+    "SourceChart",
+    "DatasetNote",
+    "CheckResult",
+    "Status",
+    "resolve_series",
+    "BlockState",
+    "NarrativeError",
+    "EditionRecord",
+    "Figure",
+    "Finding",
+    "TEXT_FIGURES",
+]
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
+TEXT_FIGURES = "text_figures"
+"""The side table of figures the source states in its text (``Book.text_figure``)."""
 
 
 def _names_a_year_after(text: str, year: int) -> bool:
@@ -55,48 +76,6 @@ def resolve_series(indicators: Sequence[str] | str, groups: Sequence[str] | str)
     if len(ind) == 1:
         return [(ind[0], g) for g in grp], True
     return [(i, grp[0]) for i in ind], False
-
-
-@dataclass(frozen=True)
-class TextFigure:
-    """A figure the source states in its text (``text_figures.csv``)."""
-
-    id: str
-    year: int
-    value: float
-    decimals: int
-    unit: str
-    unit_label: str
-    section: str
-    approximate: bool
-    base_year: int | None = None
-    """The year a change or target is measured against, where the source names one."""
-    claim: str | None = None
-    """What the figure says about a table (``value``, ``change_pct``, ...), or ``None``."""
-    dataset: str | None = None
-    indicator: str | None = None
-    group: str | None = None
-    """The series the claim is about (with ``claim``)."""
-
-
-@dataclass(frozen=True)
-class SourceChart:
-    """A chart of the source whose figures it does not print (``source_charts.csv``)."""
-
-    section: str
-    """The section number (``2.2.3``), without the document."""
-    title: str
-    what_it_shows: str
-
-
-@dataclass(frozen=True)
-class DatasetNote:
-    """A note on a dataset from the descriptor: a quirk of the source kept visible."""
-
-    dataset: str
-    title: str
-    sections: tuple[str, ...]
-    note: str
 
 
 @dataclass(frozen=True)
@@ -156,7 +135,11 @@ class Book:
 
     # -- data ------------------------------------------------------------------
     def obs(self, dataset: str) -> pl.DataFrame:
-        """A dataset's observations up to and including the reporting year."""
+        """A dataset's observations up to and including the reporting year (noted as shown: ``reads.record_shown``)."""
+        record_shown(dataset)
+        return self._frame(dataset)
+
+    def _frame(self, dataset: str) -> pl.DataFrame:
         key = ("obs", dataset)
         if key not in self._cache:
             self._cache[key] = load_observations(dataset, self.data_dir, until=self.year)
@@ -164,13 +147,14 @@ class Book:
 
     def series(self, dataset: str, indicator: str, group: str) -> dict[int, float]:
         """``{year: value}`` of one indicator for one group, up to the reporting year (the years in the file's order)."""
+        record_shown(dataset, indicator, group)
         return dict(self._series_index(dataset).get((indicator, group), {}))  # the caller's own dict
 
     def _series_index(self, dataset: str) -> dict[tuple[str, str], dict[int, float]]:
         """Every series of a dataset, made in one pass (a chapter asks for about a thousand; filtering for each cost a third of its run)."""
         key = ("series", dataset)
         if key not in self._cache:
-            df = self.obs(dataset)
+            df = self._frame(dataset)
             index: dict[tuple[str, str], dict[int, float]] = {}
             for indicator, group, year, value in zip(
                 df["indicator"].to_list(), df["group"].to_list(), df["year"].to_list(), df["value"].to_list(), strict=True
@@ -185,12 +169,20 @@ class Book:
 
     def printed_decimals(self, dataset: str, indicator: str, group: str, year: int) -> int | None:
         """The decimals the source printed for one figure (``None`` when it is not there)."""
-        df = self.obs(dataset).filter((pl.col("indicator") == indicator) & (pl.col("group") == group) & (pl.col("year") == year))
+        record_shown(dataset, indicator, group)
+        df = self._frame(dataset).filter((pl.col("indicator") == indicator) & (pl.col("group") == group) & (pl.col("year") == year))
         return int(df["decimals"][0]) if df.height else None
 
     def years(self, dataset: str) -> list[int]:
         """Years present in a dataset, up to the reporting year."""
-        return sorted(set(self.obs(dataset)["year"].to_list()))
+        return sorted(set(self._frame(dataset)["year"].to_list()))
+
+    def coverage(self, dataset: str) -> list[int]:
+        """The year of every figure of a dataset up to the reporting year: how much it holds, not its figures (not noted
+        as shown; ``TEXT_FIGURES`` counts the text figures)."""
+        if dataset == TEXT_FIGURES:
+            return [r["year"] for r in self._text_figures().values() if r["year"] <= self.year]
+        return self._frame(dataset)["year"].to_list()
 
     def text_figure(self, id: str) -> TextFigure | None:
         """A text figure, or ``None`` if it does not exist or is about a year after the reporting year."""
@@ -200,6 +192,7 @@ class Book:
         r = tf[id]
         if r["year"] > self.year:
             return None
+        record_shown(TEXT_FIGURES, id)
         return self._as_text_figure(r)
 
     def target(self, id: str) -> TextFigure:
@@ -212,10 +205,12 @@ class Book:
         r = self._text_figures().get(id)
         if r is None:
             raise KeyError(f"no text figure '{id}' in text_figures.csv")
+        record_shown(TEXT_FIGURES, id)
         return self._as_text_figure(r)
 
     def text_figures(self) -> list[TextFigure]:
         """Every text figure about the reporting year or earlier, in file order."""
+        record_shown(TEXT_FIGURES)
         return [self._as_text_figure(r) for r in self._text_figures().values() if r["year"] <= self.year]
 
     def claims(self, dataset: str, indicator: str, group: str, claim: str, year: int, base_year: int | None = None) -> list[TextFigure]:
@@ -223,12 +218,16 @@ class Book:
 
         ``base_year`` narrows them to the claims measured against that year.
         """
-        return [
-            tf
-            for tf in self.text_figures()
-            if (tf.dataset, tf.indicator, tf.group, tf.claim, tf.year) == (dataset, indicator, group, claim, year)
-            and (base_year is None or tf.base_year == base_year)
+        found = [
+            self._as_text_figure(r)
+            for r in self._text_figures().values()
+            if (r["dataset"], r["indicator"], r["group"], r["claim"], r["year"]) == (dataset, indicator, group, claim, year)
+            and r["year"] <= self.year
+            and (base_year is None or r["base_year"] == base_year)
         ]
+        for tf in found:
+            record_shown(TEXT_FIGURES, tf.id)
+        return found
 
     def text_findings(self) -> frozenset[str]:
         """Ids of the text figures (up to the reporting year) whose claim the tables do not support."""
@@ -259,12 +258,88 @@ class Book:
             if not _names_a_year_after(r["title"] + " " + r["what_it_shows"], self.year)
         ]
 
+    # -- the narrative ---------------------------------------------------------
+    @cached_property
+    def narrative_dir(self) -> Path:
+        """The text's folder: ``narrative/`` beside the data folder (``analysis.data.narrative``)."""
+        return narrative_dir_for(self.data_dir)
+
+    def narrative(self, block: str) -> BlockState:
+        """A block of this edition's text (``narrative/<year>/<chapter>.md``) with its review status.
+
+        The edition is the reporting year. Raises ``NarrativeError`` (naming file and block) when the edition,
+        the chapter's file or the block does not exist, or the block types a figure.
+        """
+        chapter, name = split_id(block)
+        key = ("narrative", chapter)
+        if key not in self._cache:
+            self._cache[key] = {s.block.name: s for s in chapter_states(self.narrative_dir, self.year, chapter)}
+        states = self._cache[key]
+        if name not in states:
+            where = f"narrative/{self.year}/{chapter}.md"
+            raise NarrativeError(f"{where} has no block '{name}' (blocks: {', '.join(states) or 'none'})")
+        state = states[name]
+        typed = typed_figures(state.block.text)
+        if typed:
+            raise NarrativeError(
+                f"narrative/{self.year}/{chapter}.md, block '{name}' (line {state.block.line}): a figure typed into the text "
+                f"({', '.join(typed)}); every figure a reader sees is computed from data/: write the sentence in "
+                f"analysis/chapters/{chapter} instead"
+            )
+        return state
+
     # -- checks ------------------------------------------------------------------
     def check_results(self) -> list[CheckResult]:
         """Every consistency check (``analysis.data.consistency``) about the reporting year or earlier."""
         if "checks" not in self._cache:
             self._cache["checks"] = [r for r in run_all(self.data_dir) if r.year <= self.year]
         return self._cache["checks"]
+
+    def findings(self) -> list[Finding]:
+        """The data-quality findings (checks the source fails beyond rounding) as a record keeps them."""
+        return [
+            Finding(r.kind, r.ref, r.year, r.section, f"{r.printed:.{r.printed_decimals}f}",
+                    "" if r.computed is None else f"{r.computed:.{r.printed_decimals + 1}f}", r.description)
+            for r in self.check_results()
+            if r.status == Status.FINDING
+        ]  # fmt: skip
+
+    # -- editions --------------------------------------------------------------
+    def previous_edition(self) -> EditionRecord | None:
+        """The record of the latest edition published before this one (``editions/<year>/``), or ``None``."""
+        if "previous" not in self._cache:
+            first = min((y for d in self.datasets() for y in self.years(d)), default=self.year)
+            self._cache["previous"] = previous_edition(editions_dir_for(self.data_dir), self.year, first)
+        return self._cache["previous"]
+
+    def figures(self, shown: Iterable[Sequence] | None = None) -> list[Figure]:
+        """Every figure up to the reporting year of ``shown`` (``(dataset, indicator, group)``; ``None`` for a whole
+        dataset; ``text_figures`` and an id for a text figure), with unit and source; ``shown=None``: every
+        observation dataset and every text figure. Nothing is noted as shown."""
+        everything = [(n, None, None) for n in [*self.datasets(), TEXT_FIGURES]]
+        out: dict[tuple, Figure] = {}
+        for d, i, g in everything if shown is None else shown:
+            if d == TEXT_FIGURES:
+                out.update((f.key, f) for f in self._text_figure_records(i))
+                continue
+            df = self._frame(d)
+            rows = df.filter((pl.col("indicator") == i) & (pl.col("group") == g)) if i is not None else df
+            for ind, grp, y, v, dec in rows.select("indicator", "group", "year", "value", "decimals").iter_rows():
+                credit = self._credits().of(d, y, ind, grp) or DOCUMENT
+                f = Figure(d, ind, grp, y, f"{v:.{dec}f}", self.unit_of(ind), credit_text(self.meta(d), credit))
+                out[f.key] = f
+        return [out[k] for k in sorted(out)]
+
+    def _text_figure_records(self, id: str | None) -> list[Figure]:
+        texts = self._text_figures()
+        title = self.meta(TEXT_FIGURES)["sources"][0]["title"]
+        rows = texts.values() if id is None else [texts[id]] if id in texts else []
+        return [
+            Figure(TEXT_FIGURES, r["id"], "", r["year"], f"{r['value']:.{r['decimals']}f}", r["unit"],
+                   f"{title}, kapittel {r['section'].removeprefix('001').strip()} (tekst)")
+            for r in rows
+            if r["year"] <= self.year
+        ]  # fmt: skip
 
     # -- provenance ------------------------------------------------------------
     def meta(self, dataset: str) -> dict:

@@ -16,7 +16,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.config import DATA_DIR, STATE_DIR
+from analysis import config
+from analysis.config import DATA_DIR
 from analysis.data.gate import file_problems
 from analysis.data.package import fingerprint, read_descriptor
 from analysis.data.paths import path_problems
@@ -80,7 +81,7 @@ def _stamp(state: str) -> Path:
     here = Path(__file__).resolve().parent
     sources = [*sorted(here.glob("*.py")), *sorted((here.parent / "calc").glob("*.py")), DATA_DIR.parent / "pyproject.toml"]
     code = hashlib.sha256(b"".join(p.read_bytes() for p in sources if p.exists())).hexdigest()[:16]
-    return STATE_DIR / "valid" / f"{state[:32]}-{code}"
+    return config.STATE_DIR / "valid" / f"{state[:32]}-{code}"  # read when called: a test's STATE_DIR holds its own
 
 
 def cached_problems(data_dir: Path = DATA_DIR) -> list[Problem]:

@@ -61,11 +61,10 @@ class QuartoFailed(BuildError):
 
 
 def _first_line(source: str | list) -> str | None:
+    """The cell's first line of code: Quarto's ``#|`` options say less than the call (``va.narrative(book, "osu/x")``)."""
     text = "".join(source) if isinstance(source, list) else source
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
-    return None
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return next((ln for ln in lines if not ln.startswith("#|")), lines[0] if lines else None)
 
 
 def _error_cell(cells: list[dict]) -> tuple[dict, dict] | None:

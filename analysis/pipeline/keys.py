@@ -21,7 +21,17 @@ from pathlib import Path
 
 from analysis import config
 
-__all__ = ["parameters_for", "package_hash", "environment_hash", "chapter_key", "read_record", "stale_reads", "file_sha", "PACKAGE_DIR"]
+__all__ = [
+    "parameters_for",
+    "package_hash",
+    "environment_hash",
+    "chapter_key",
+    "read_record",
+    "shown_record",
+    "stale_reads",
+    "file_sha",
+    "PACKAGE_DIR",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -97,7 +107,7 @@ def read_record(path: Path, data_dir: Path) -> dict[str, dict] | None:
     """
     if not path.exists():
         return None
-    from analysis.data.reads import CHANGED_DURING_READS
+    from analysis.data.reads import CHANGED_DURING_READS, SHOWN_KEY
 
     base = Path(data_dir).resolve()
     record: dict[str, dict] = {}
@@ -105,12 +115,26 @@ def read_record(path: Path, data_dir: Path) -> dict[str, dict] | None:
         if not line.strip():
             continue
         entry = json.loads(line)
+        if SHOWN_KEY in entry:
+            continue
         file = Path(entry["path"])
         rel = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.as_posix()
         if rel in record and record[rel]["sha256"] != entry["sha256"]:
             entry["sha256"] = CHANGED_DURING_READS
         record[rel] = {"name": entry["name"], "sha256": entry["sha256"]}
     return dict(sorted(record.items()))
+
+
+def shown_record(path: Path) -> list[list] | None:
+    """The figures a run took from ``Book`` to show (the record's ``shown`` lines): ``[dataset, indicator, group]``
+    (``None`` for a whole dataset), sorted; ``None`` when the run left no record."""
+    if not path.exists():
+        return None
+    from analysis.data.reads import SHOWN_KEY
+
+    entries = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    keys = {tuple(e[SHOWN_KEY]) for e in entries if SHOWN_KEY in e}
+    return [list(k) for k in sorted(keys, key=lambda k: tuple("" if x is None else x for x in k))]
 
 
 def stale_reads(reads: dict[str, dict], data_dir: Path) -> list[str]:

@@ -128,7 +128,7 @@ def _parts(nb) -> list[tuple[str, str, dict[str, str]]]:
             parts.append(("md", cell.source, {}))
         elif cell.cell_type == "code":
             opts = _cell_options(cell.source)
-            wrap = bool(opts.get("label"))
+            wrap = bool(opts.get("label")) and bool(cell.get("outputs"))  # no output, no table: Quarto makes no float of it
             if wrap:
                 parts.append(("open", "", opts))
             for out in cell.get("outputs", []):

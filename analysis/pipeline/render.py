@@ -265,8 +265,9 @@ def render_book(
     fonts.write_web_fonts(book_dir)  # book/assets/fonts/*.ttf and fonts.css (HTML @font-face; Typst's font-paths)
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the post-render script runs with this Python
     env["TYPST_FONT_PATHS"] = str((Path(book_dir) / fonts.WEB_DIR).resolve())  # Lato for Typst, as font-paths says
-    if env.get("QUARTO_PROFILE") and "year" not in env["QUARTO_PROFILE"].split(","):
-        env["QUARTO_PROFILE"] += ",year"  # an explicit QUARTO_PROFILE replaces `profile: default:`
+    for profile in ("year", "edition"):  # an explicit QUARTO_PROFILE replaces `profile: default:`
+        if env.get("QUARTO_PROFILE") and profile not in env["QUARTO_PROFILE"].split(","):
+            env["QUARTO_PROFILE"] += f",{profile}"
     formats = render_state.FORMATS if to is Target.all else (to.value,)
     key = render_state.render_key(root, book_dir, quarto, env)
     if not force and render_state.is_current(formats, key, output_dir, state_dir):

@@ -36,7 +36,7 @@ from typing import Literal
 from analysis import config
 from analysis.pipeline.errors import ChapterFailure, ChapterRunError
 from analysis.pipeline.job import Engine, Job, Outcome
-from analysis.pipeline.keys import file_sha, parameters_for, read_record
+from analysis.pipeline.keys import file_sha, parameters_for, read_record, shown_record
 from analysis.pipeline.state import plan, read_state, write_state
 
 __all__ = ["RunResult", "Event", "run_notebooks", "cores", "chart_folder", "ENGINES"]
@@ -219,6 +219,7 @@ def run_notebooks(
             if failures:
                 raise ChapterRunError(_keep_failed(failures, by_name, state_dir))
             records = {j.name: read_record(j.reads, data_dir) for j in job_list}
+            shown = {j.name: shown_record(j.reads) for j in job_list}
             from analysis.data.lock import commit_lock
 
             with commit_lock(book_dir):  # a reader of book/ (preview) sees the chapters before or after, never between
@@ -230,6 +231,7 @@ def run_notebooks(
     for o in outcomes:
         output = file_sha(book_dir / f"{o.name}.ipynb")
         entry = {"key": keys[o.name], "output": output, "reads": records[o.name], "year": int(year), "seconds": round(o.seconds, 2)}
+        entry["shown"] = shown[o.name]  # the figures it took from Book to show: the edition's record (publish)
         if records[o.name] is None:
             entry["data"] = data_state
         state["chapters"][o.name] = entry

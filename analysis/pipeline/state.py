@@ -21,8 +21,9 @@ from analysis.pipeline.keys import chapter_key, file_sha, parameters_for, stale_
 __all__ = ["STATE_FILE", "STATE_VERSION", "read_state", "write_state", "up_to_date", "plan", "outdated"]
 
 STATE_FILE = "state.json"
-STATE_VERSION = 2
-"""Version 2 keeps, per chapter, the files its last run read (``reads``); older state files are ignored (everything runs)."""
+STATE_VERSION = 3
+"""Version 2 keeps, per chapter, the files its last run read (``reads``); version 3 also the figures it took from ``Book``
+to show (``shown``, for ``publish``). Older state files are ignored (everything runs)."""
 
 
 def read_state(state_dir: Path) -> dict:

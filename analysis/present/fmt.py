@@ -45,6 +45,7 @@ __all__ = [
     "fmt_unit",
     "fmt_mill_kr",
     "fmt_year_span",
+    "fmt_date",
     "fmt_label_unit",
     "fmt_cell",
     "fmt_cell_change",
@@ -131,6 +132,15 @@ def fmt_year_span(first: int, last: int) -> str:
 
 
 # --------------------------------------------------------------------------- table cells and chart labels
+
+
+def fmt_date(iso: str) -> str:
+    """An ISO date as Norwegian text: ``2019-03-15`` → ``15. mars 2019`` (Babel's ``nb`` month names)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(str(iso)[:10]), "d. MMMM y", locale=_LOCALE)
 
 
 _UNIT_WORDS = {"pr": "per", "pr.": "per", "/": "per", "innb": "innbygger", "innb.": "innbygger", "kroner": "kr", "kr.": "kr"}

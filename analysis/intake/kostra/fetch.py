@@ -1,9 +1,15 @@
-"""Fetch one year of KOSTRA figures (or read a saved JSON-stat2 file) into plain records.
+"""Fetch one year of KOSTRA figures, and the earlier years of each series, (or read a saved JSON-stat2 file) into plain records.
 
-``fetch_year`` reads the mapping, picks each group's municipality number for
-the year, plans one query per table (all contents codes, dimension codes and
-municipalities the entries need, one year), fetches it, checks it against
-every entry and converts the cells. ``from_file`` does the same with a
+``fetch_year`` reads the mapping, picks each group's municipality numbers for
+the years, plans one query per table (all contents codes, dimension codes and
+municipalities the entries need; the year and, as SSB advises, the earlier
+years of each series: from the first year ``data/`` holds of the dataset, or
+the table's first year), fetches it, checks it against every entry and
+converts the cells. The year itself is checked strictly; an earlier year the
+answer does not hold (a saved file of one year) is noted, not compared. SSB
+revises its figures at each publication (15 March, 15 June): an earlier year's
+figure that differs from ``data/`` is a revision (``revisions``), which the
+import writes only with ``--replace``. ``from_file`` does the same with a
 JSON-stat2 file saved from the Statistikkbank web page. Both return a
 :class:`KostraResult`; nothing is written anywhere.
 """
@@ -24,7 +30,7 @@ from .jsonstat import Dataset, loads, read_file
 from .mapping import DEFAULT_MAPPING_DIR, Entry, Mapping, load_mapping
 from .records import KostraResult, TableRead
 
-__all__ = ["Query", "plan_queries", "fetch_year", "from_file"]
+__all__ = ["Query", "plan_queries", "series_years", "fetch_year", "from_file"]
 
 
 class Query:
@@ -80,8 +86,18 @@ def _notes(mapping: Mapping, entries: list[Entry], year: int, result: KostraResu
                 result.add_note(f"{m.municipality} ({m.code} from {year}): {m.note}")
 
 
-def plan_queries(mapping: Mapping, entries: list[Entry], year: int) -> list[Query]:
-    """One query per table (and language, region dimension and set of dimensions) for ``year``.
+def series_years(entry: Entry, year: int, first: dict[str, int] | None = None) -> list[int]:
+    """The years to fetch for an entry: its series up to ``year``, from the first year ``data/`` holds of its dataset
+    (``first``), never before the table's first year; ``[year]`` alone without ``first``."""
+    start = (first or {}).get(entry.dataset, year)
+    if entry.from_year is not None:
+        start = max(start, entry.from_year)
+    return list(range(min(start, year), year + 1))
+
+
+def plan_queries(mapping: Mapping, entries: list[Entry], year: int, first: dict[str, int] | None = None) -> list[Query]:
+    """One query per table (and language, region dimension and set of dimensions) for ``year`` and the earlier years
+    of each entry's series (``series_years``).
 
     Raises KostraError if a query would exceed SSB's 800 000 cells.
     """
@@ -95,20 +111,49 @@ def plan_queries(mapping: Mapping, entries: list[Entry], year: int) -> list[Quer
         q.add("ContentsCode", [e.contents_code])
         for dim, code in e.dimensions.items():
             q.add(dim, [code])
-        q.add(e.region_dim, [m.code for m in region_codes(mapping, e, year)])
-        q.add("Tid", [str(year)])
+        years = series_years(e, year, first)
+        for y in years:
+            q.add(e.region_dim, [m.code for m in region_codes(mapping, e, y)])
+        q.add("Tid", [str(y) for y in years])
+    for q in queries.values():
+        q.selection["Tid"].sort()
     for q in queries.values():
         if q.cells > MAX_CELLS:
             raise KostraError(f"table {q.table_id}: the query for {year} would select {q.cells} cells, SSB allows {MAX_CELLS}")
     return list(queries.values())
 
 
-def _convert(ds: Dataset, query: Query, mapping: Mapping, year: int, prov: Provenance, where: str, result: KostraResult) -> None:
+def _convert(
+    ds: Dataset, query: Query, mapping: Mapping, year: int, prov: Provenance, where: str, result: KostraResult, first: dict[str, int] | None
+) -> None:
     for e in query.entries:
         codes = [m.code for m in region_codes(mapping, e, year)]
         check_dataset(ds, e, year, codes, where)
     for e in query.entries:
         convert_entry(ds, e, mapping, year, prov, result)
+        absent = []
+        for y in series_years(e, year, first)[:-1]:  # the earlier years: compared where the answer holds them
+            codes = [m.code for m in region_codes(mapping, e, y)]
+            region = ds.dimensions[e.region_dim]
+            if ds.dimensions["Tid"].position(str(y)) is None or any(region.position(c) is None for c in codes):
+                absent.append(y)
+                continue
+            convert_entry(ds, e, mapping, y, prov, result)
+        if absent:
+            span = f"{absent[0]}–{absent[-1]}" if len(absent) > 1 else str(absent[0])
+            result.add_note(f"table {e.table_id}: {where} holds no figures for {span} (earlier years of the series; not compared)")
+
+
+def first_years(data_dir: Path, datasets: list[str]) -> dict[str, int]:
+    """The first year ``data_dir`` holds of each dataset (those without figures left out)."""
+    from analysis.data.load import load_observations
+
+    out = {}
+    for d in dict.fromkeys(datasets):
+        years = load_observations(d, data_dir)["year"].to_list()
+        if years:
+            out[d] = min(years)
+    return out
 
 
 def fetch_year(
@@ -121,8 +166,10 @@ def fetch_year(
     retries: int = 4,
     backoff: float = 1.0,
     limiter: RateLimiter | None = None,
+    series: bool = True,
 ) -> KostraResult:
-    """Fetch every mapped KOSTRA figure for ``year`` from SSB's Statistikkbank (PxWebApi 2).
+    """Fetch every mapped KOSTRA figure for ``year`` from SSB's Statistikkbank (PxWebApi 2), with the earlier years of each
+    series (``series``; from the first year ``mapping_dir``'s data hold of the dataset).
 
     ``base_url`` is the API root (tests point it at a local server). ``session`` is used as
     given (without it, one with urllib3 retries is made: ``retries`` attempts, exponential
@@ -137,7 +184,8 @@ def fetch_year(
     _notes(mapping, entries, year, result)
     client = Client(base_url, session=session, timeout=timeout, retries=retries, backoff=backoff, limiter=limiter)
     digest = hashlib.sha256()
-    for q in plan_queries(mapping, entries, year):
+    first = first_years(mapping_dir, [e.dataset for e in entries]) if series else None
+    for q in plan_queries(mapping, entries, year, first):
         url = data_url(client.base_url, q.table_id, q.selection, q.lang)
         text = client.get_text(url)
         digest.update(text.encode("utf-8"))
@@ -148,7 +196,7 @@ def fetch_year(
             raise KostraError(
                 f"table {q.table_id}: SSB gives no last-updated date (neither in the data nor in the table information): {url}"
             )
-        _convert(ds, q, mapping, year, Provenance(url, updated, fetched), "response", result)
+        _convert(ds, q, mapping, year, Provenance(url, updated, fetched), "SSB's answer", result, first)
         result.tables.append(TableRead(q.table_id, url, updated, fetched))
     result.sha256 = digest.hexdigest()
     return result
@@ -178,8 +226,9 @@ def from_file(path: Path, year: int, *, mapping_dir: Path = DEFAULT_MAPPING_DIR)
     _notes(mapping, entries, year, result)
     result.add_note(f"table {table}: read from the saved file '{path.name}' (table last updated {ds.updated}), not fetched")
     prov = Provenance(path.as_uri(), ds.updated, _now())
-    for q in plan_queries(mapping, entries, year):
-        _convert(ds, q, mapping, year, prov, f"file '{path.name}'", result)
+    first = first_years(mapping_dir, [e.dataset for e in entries])
+    for q in plan_queries(mapping, entries, year, first):
+        _convert(ds, q, mapping, year, prov, f"file '{path.name}'", result, first)
     result.tables.append(TableRead(table, prov.url, prov.updated, prov.fetched))
     result.sha256 = hashlib.sha256(raw).hexdigest()
     return result

@@ -84,7 +84,7 @@ class KostraResult:
     def value(self, dataset: str, indicator: str, group: str) -> KostraValue | None:
         """The figure for one dataset/indicator/group of the year, if there is one."""
         for v in self.values:
-            if (v.dataset, v.indicator, v.group) == (dataset, indicator, group):
+            if (v.dataset, v.indicator, v.group, v.year) == (dataset, indicator, group, self.year):
                 return v
         return None
 
