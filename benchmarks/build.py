@@ -113,6 +113,8 @@ def measure_engine(engine: str, tmp: Path, source_nb: Path, source_data: Path, n
     nb, data, book, state = work / "notebooks", work / "data", work / "book", work / ".build"
     shutil.copytree(source_nb, nb)
     shutil.copytree(source_data, data)
+    if (source_data.parent / "narrative").is_dir():  # the text of each edition, read from beside the data folder
+        shutil.copytree(source_data.parent / "narrative", work / "narrative")
 
     def go():
         return run.run_notebooks(
@@ -139,7 +141,7 @@ def measure_engine(engine: str, tmp: Path, source_nb: Path, source_data: Path, n
 
 # --------------------------------------------------------------------------- Quarto as the peer
 
-PROJECT_FILES = ("_quarto.yml", "index.qmd", "tools", "book")
+PROJECT_FILES = ("_quarto.yml", "_quarto-year.yml", "_quarto-edition.yml", "index.qmd", "tools", "book")
 
 
 def _quarto_project(dst: Path, notebooks: Path | None, freeze: bool = False) -> Path:

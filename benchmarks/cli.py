@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ("analysis", "data", "notebooks", "book", "pyproject.toml", "_quarto.yml", "_quarto-year.yml", "index.qmd", "tools")
+COPY = ("analysis", "data", "narrative", "notebooks", "book", "pyproject.toml", "index.qmd", "tools")
+COPY += ("_quarto.yml", "_quarto-year.yml", "_quarto-edition.yml")
 
 
 def _copy_project(dst: Path) -> None:
