@@ -70,7 +70,9 @@ def build_bomb(path: Path, megabytes: int) -> None:
             if info.filename != "xl/sharedStrings.xml":
                 zout.writestr(info, zin.read(info.filename))
         with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
-            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+            fh.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+            )
             chunk = b"A" * 1_000_000
             for _ in range(megabytes):
                 fh.write(chunk)

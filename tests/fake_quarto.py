@@ -44,9 +44,9 @@ def chapter_text(path: Path) -> str:
 texts = {c: chapter_text(Path(c)) for c in chapters if Path(c).exists()}
 if to in ("html", "all"):
     (out / "book").mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text("<html lang=\"nb\"><body><main>Forside</main></body></html>\n", encoding="utf-8")
+    (out / "index.html").write_text('<html lang="nb"><body><main>Forside</main></body></html>\n', encoding="utf-8")
     for c, text in texts.items():
-        page = f"<html lang=\"nb\"><body><main><pre>\n{text}\n</pre></main></body></html>\n"
+        page = f'<html lang="nb"><body><main><pre>\n{text}\n</pre></main></body></html>\n'
         (out / Path(c).with_suffix(".html")).write_text(page, encoding="utf-8")
 if to in ("typst", "all"):
     out.mkdir(parents=True, exist_ok=True)

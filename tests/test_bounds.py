@@ -139,7 +139,9 @@ def _bomb(template: Path, dst: Path, part: str, megabytes: int) -> Path:
             if info.filename != part:
                 zout.writestr(info, zin.read(info.filename))
         with zout.open(part, "w", force_zip64=True) as fh:
-            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+            fh.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+            )
             for _ in range(megabytes):
                 fh.write(b"A" * 1_000_000)
             fh.write(b"</t></si></sst>")

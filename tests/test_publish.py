@@ -76,7 +76,7 @@ def test_revised_added_new_and_dropped_are_told_apart(data):
     record.write_text("".join(lines), encoding="utf-8")
     book = va.setup(2018, data)
     c = endringer.changes(book)
-    (old, new), = c.revised
+    ((old, new),) = c.revised
     assert (old.key, old.value, new.value) == (("osu_arsverk", "arsverk", "digit", 2016), str(round(new.number * 1.1, 1)), new.value)
     assert [f.key for f in c.added] == [("osu_arsverk", "arsverk", "eiendom", 2015)]
     assert c.series_dropped == [(("hr_laerlinger", "antall_laerlinger", "gammel_gruppe"), [2016])]
@@ -92,7 +92,7 @@ def test_revised_added_new_and_dropped_are_told_apart(data):
 def test_a_correction_after_publishing_is_a_revision_with_its_new_source(data):
     write_previous_record(data, 2017)
     set_value(data, "hr_laerlinger", "2016,antall_laerlinger,kommunen", "81")
-    (old, new), = endringer.changes(va.setup(2018, data)).revised
+    ((old, new),) = endringer.changes(va.setup(2018, data)).revised
     assert (old.value, new.value, new.year) == ("80", "81", 2016)
 
 

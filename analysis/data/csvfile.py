@@ -33,4 +33,3 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Every row of a CSV file of ``data/`` as ``{column: cell}`` (a byte-order mark and CRLF accepted)."""
     return read_table(path)[1]
-

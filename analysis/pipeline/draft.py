@@ -33,7 +33,7 @@ _HEAD = (
 )
 _FINAL = _HEAD + "# A final PDF: no draft mark.\nedition-draft: false\n"
 _DRAFT = _HEAD + (
-    "# A draft PDF (--draft): \"Utkast\" on every page.\n"
+    '# A draft PDF (--draft): "Utkast" on every page.\n'
     "edition-draft: true\n"
     "format:\n"
     "  typst:\n"

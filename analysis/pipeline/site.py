@@ -112,8 +112,7 @@ def landing_page(entries: list[SiteEntry], title: str = "Virksomhetsanalyse for 
         )
         when = f"Publisert {fmt_date(e.published)}" if e.published else "Publisert"
         items.append(
-            f'<li><h2 class="va-edition-title">Rapporteringsår {e.year}</h2>'
-            f'<p class="va-edition-meta">{html.escape(when)}</p>{body}</li>'
+            f'<li><h2 class="va-edition-title">Rapporteringsår {e.year}</h2><p class="va-edition-meta">{html.escape(when)}</p>{body}</li>'
         )
     listing = f'<ul class="va-editions">{"".join(items)}</ul>' if items else "<p>Ingen utgaver er publisert ennå.</p>"
     return (

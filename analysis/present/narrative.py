@@ -30,12 +30,7 @@ MARKER_CLASS = "va-unreviewed"
 
 def marker(source: int) -> str:
     """The callout before a block not reviewed: its text is the ``source`` edition's."""
-    return (
-        f"::: {{.callout-warning .{MARKER_CLASS}}}\n"
-        "## Utkast\n\n"
-        f"Teksten er fra {source}-utgaven og er ikke gjennomgått.\n"
-        ":::\n\n"
-    )
+    return f"::: {{.callout-warning .{MARKER_CLASS}}}\n## Utkast\n\nTeksten er fra {source}-utgaven og er ikke gjennomgått.\n:::\n\n"
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def query_codes(url: str) -> str:
     """The codes a data query asks for, from its URL: ``table 12362, ContentsCode=KOSbelopinnbygge0000, Tid=2019, …``."""
     parts = urlsplit(url)
     table = re.search(r"/tables/([^/]+)", parts.path)
-    codes = [f"{k[len('valueCodes['):-1]}={','.join(v)}" for k, v in parse_qs(parts.query).items() if k.startswith("valueCodes[")]
+    codes = [f"{k[len('valueCodes[') : -1]}={','.join(v)}" for k, v in parse_qs(parts.query).items() if k.startswith("valueCodes[")]
     return ", ".join([f"table {unquote(table.group(1))}" if table else "", *codes]).strip(", ")
 
 

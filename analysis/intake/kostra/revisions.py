@@ -39,9 +39,9 @@ def revisions(result: KostraResult, data_dir: Path) -> list[Revision]:
 
     stored: dict[tuple[str, str, str, int], tuple[float, int]] = {}
     for dataset in dict.fromkeys(v.dataset for v in result.values):
-        for year, indicator, group, value, decimals in load_observations(dataset, data_dir).select(
-            "year", "indicator", "group", "value", "decimals"
-        ).iter_rows():
+        for year, indicator, group, value, decimals in (
+            load_observations(dataset, data_dir).select("year", "indicator", "group", "value", "decimals").iter_rows()
+        ):
             stored[(dataset, indicator, group, year)] = (value, decimals)
     out = []
     for v in result.values:
