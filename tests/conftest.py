@@ -139,20 +139,20 @@ def pytest_unconfigure(config):
 # first). Update the list from the table printed after a run; an unlisted file only balances less well.
 
 LONGEST_FIRST = (
-    "tests/test_dependencies.py",
-    "tests/test_edition_cycle.py",
     "tests/test_hostile.py",
-    "tests/test_browser.py",
+    "tests/test_edition_cycle.py",
+    "tests/test_dependencies.py",
     "tests/test_build.py",
+    "tests/test_browser.py",
     "tests/test_excel.py",
     "tests/test_commit.py",
-    "tests/test_faults.py",
     "tests/test_year.py",
-    "tests/test_book_config.py",
     "tests/test_new_year.py",
     "tests/test_intake.py",
-    "tests/test_review.py",
     "tests/test_libreoffice.py",
+    "tests/test_faults.py",
+    "tests/test_book_config.py",
+    "tests/test_review.py",
 )
 
 
