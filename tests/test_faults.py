@@ -33,6 +33,17 @@ from analysis.intake.workbook import build_template
 from helpers import edit_line, tree_hash
 
 
+def _fill_with_the_year_before(ws) -> None:
+    """Fill a 2019 template sheet's year column with 2018's figures (SYNTHETIC: plausible, so not flagged) and a source."""
+    col = [c.value for c in ws[1]].index(2019) + 1
+    kilde = ws.max_column
+    for r in range(2, ws.max_row + 1):
+        last = ws.cell(row=r, column=col - 1).value
+        if ws.cell(row=r, column=1).value and last is not None:
+            ws.cell(row=r, column=col, value=last)
+            ws.cell(row=r, column=kilde, value="SYNTETISK: kilde for testene")
+
+
 def invoke(*args) -> object:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output, result.output
@@ -117,12 +128,7 @@ def test_every_command_reads_data_with_a_bom_and_crlf(bom_data, tmp_path):
     ws = wb["hr_laerlinger"]
     col = [c.value for c in ws[1]].index(2019) + 1
     assert any(ws.cell(row=r, column=col - 1).value is not None for r in range(2, ws.max_row + 1)), "2018's figures filled in"
-    kilde = ws.max_column
-    for r in range(2, ws.max_row + 1):
-        last = ws.cell(row=r, column=col - 1).value  # the year before's figure: plausible, not flagged
-        if ws.cell(row=r, column=1).value and last is not None:
-            ws.cell(row=r, column=col, value=last)
-            ws.cell(row=r, column=kilde, value="SYNTETISK: kilde for testene")
+    _fill_with_the_year_before(ws)
     wb.save(mal)
     result = invoke("import", mal, "--data-dir", bom_data)
     assert result.exit_code == 0, result.output
@@ -158,13 +164,7 @@ def filled(tmp_path_factory) -> Path:
     build_template(DATA_DIR, 2019, path, ["hr_laerlinger"])
     wb = load_workbook(path)
     ws = wb["hr_laerlinger"]
-    col = [c.value for c in ws[1]].index(2019) + 1
-    kilde = ws.max_column
-    for r in range(2, ws.max_row + 1):
-        last = ws.cell(row=r, column=col - 1).value  # the year before's figure: plausible, not flagged
-        if ws.cell(row=r, column=1).value and last is not None:
-            ws.cell(row=r, column=col, value=last)
-            ws.cell(row=r, column=kilde, value="SYNTETISK: kilde for testene")
+    _fill_with_the_year_before(ws)
     wb.save(path)
     return path
 
