@@ -97,3 +97,26 @@ def git(root: Path, *args: str) -> str:
 
     cmd = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args]
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def book_fonts_env(folder: Path) -> dict[str, str]:
+    """The environment for a browser or LibreOffice a test starts: fontconfig knows the book's own typeface.
+
+    A machine may have no system font at all (the README's fresh machine). A page or a spreadsheet still asks
+    for a fallback face now and then (a glyph its web font lacks, a dialog's UI font), and with none Chromium
+    aborts (Skia: "Not implemented") and soffice never starts. This fontconfig file adds the folder of Lato
+    (``fontpkg-lato``, what the book itself uses) to whatever system fonts there are.
+    """
+    from analysis.present import fonts
+
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{fonts.font_dir()}</dir>\n"
+        f"  <cachedir>{folder / 'cache'}</cachedir>\n"
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}

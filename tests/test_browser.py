@@ -28,6 +28,7 @@ import contextlib
 import functools
 import http.server
 import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ import pytest
 
 from analysis import config
 from analysis.pipeline.preview import build_preview
+from helpers import book_fonts_env
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = config.PROJ_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -180,7 +182,8 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        env = book_fonts_env(Path(tempfile.mkdtemp(prefix="va-fonts-")))  # no system font needed (helpers.book_fonts_env)
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, env=env)
         try:
             yield b
         finally:

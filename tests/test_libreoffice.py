@@ -27,6 +27,7 @@ from analysis.cli.main import app
 from analysis.config import DATA_DIR
 from analysis.intake.template import layouts, read_observation_literals
 from analysis.intake.workbook import build_template
+from helpers import book_fonts_env
 
 SOFFICE = Path("/usr/bin/soffice")
 UNO_PYTHON = Path("/usr/bin/python3")
@@ -112,7 +113,10 @@ def calc(tmp_path_factory):
         {"src": str(template), "out": str(root / "mal-2019.pdf"), "format": "pdf"},
     ]
     spec = {"profile": str(root / "profile"), "jobs": jobs}
-    done = subprocess.run([str(UNO_PYTHON), str(DRIVER)], input=json.dumps(spec), capture_output=True, text=True, timeout=300, check=False)
+    env = book_fonts_env(root / "fontconfig")  # soffice does not start without a font; the book's Lato serves (no system font needed)
+    done = subprocess.run(
+        [str(UNO_PYTHON), str(DRIVER)], input=json.dumps(spec), capture_output=True, text=True, timeout=300, check=False, env=env
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(done.stdout)
     return {"root": root, "sheets": sheets, "results": results}

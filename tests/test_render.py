@@ -87,6 +87,7 @@ import yaml
 
 from analysis import config
 from analysis.pipeline.render import find_quarto
+from helpers import book_fonts_env
 
 MIN_QUARTO = (1, 10)
 RENDERS = 2
@@ -1325,7 +1326,8 @@ def browser_pages(built):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     cache: dict[str, Loaded] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(tb.CHROMIUM), headless=True, args=tb.CHROMIUM_ARGS)
+        env = book_fonts_env(built.root.parent / "fontconfig")  # no system font needed (helpers.book_fonts_env)
+        browser = pw.chromium.launch(executable_path=str(tb.CHROMIUM), headless=True, args=tb.CHROMIUM_ARGS, env=env)
 
         def load(rel: str) -> Loaded:
             if rel in cache:
