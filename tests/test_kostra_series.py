@@ -7,33 +7,13 @@ files (tests/fixtures/kostra/), so that a fetch for 2019 also brings 2017.
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
-from kostra_server import DS, FIX, POLITISK, Answer, Server
-from typer.testing import CliRunner
+from kostra_server import DS, FIX, POLITISK, Answer
+from test_kostra_cli import kostra, rows, values  # the command as those tests run it, and the data it wrote
 
-from analysis.cli.main import app
 from analysis.intake.kostra import fetch_year
 from helpers import set_value, tree_hash
-
-
-def kostra(data: Path, *args, server: Server):
-    """``virksomhetsanalyse kostra`` on ``data`` against ``server`` (as tests/test_kostra_cli.py runs it)."""
-    argv = ["kostra", *map(str, args), "--data-dir", str(data), "--retries", "0", "--timeout", "5", "--base-url", server.url]
-    result = CliRunner().invoke(app, argv)
-    assert "Traceback" not in result.output, result.output
-    return result
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def values(data: Path, year: int) -> dict[tuple[str, str], str]:
-    return {(r["indicator"], r["group"]): r["value"] for r in rows(data / f"{DS}.csv") if int(r["year"]) == year}
 
 
 def _index(dim: dict) -> list[str]:
