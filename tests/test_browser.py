@@ -92,7 +92,7 @@ def _ci() -> bool:
 def _missing() -> list[str]:
     missing = []
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        missing.append(f"{CHROMIUM} not found (apt-get install --no-install-recommends chromium; .ci/run does it; no font package is needed)")
+        missing.append(f"{CHROMIUM} not found (apt-get install --no-install-recommends chromium; .ci/run does it, no font package)")
     if not AXE.is_file():
         missing.append(f"{AXE.relative_to(config.PROJ_ROOT)} not found (run `npm ci` in the project root)")
     try:
