@@ -137,22 +137,31 @@ def test_landing_page_lists_newest_first_with_links_and_sizes():
 
 
 @pytest.mark.parametrize(
-    ("stamp", "message"),
+    ("render", "message"),
     [
         (None, "no book has been built here: run `virksomhetsanalyse build --year 2018` first"),
-        ({"year": 2019, "to": "all", "draft": False, "book": ""}, "the last build made the 2019 book, not 2018"),
-        ({"year": 2018, "to": "all", "draft": True, "book": ""}, "the last build made a draft (--draft)"),
-        ({"year": 2018, "to": "html", "draft": False, "book": ""}, "the last render made only the html output"),
+        ({"year": 2019, "to": "all", "draft": False, "book": None}, "the last build made the 2019 book, not 2018"),
+        ({"year": 2018, "to": "all", "draft": True, "book": None}, "the last build made a draft (--draft)"),
+        ({"year": 2018, "to": "html", "draft": False, "book": None}, "the last render made only the html output"),
         ({"year": 2018, "to": "all", "draft": False, "book": "other"}, "book/ changed since the last render"),
+        ({"year": 2018, "to": "all", "draft": False, "book": None}, "virksomhetsanalyse.pdf in"),  # the outputs are gone
     ],
 )
-def test_publish_refuses_what_the_last_build_did_not_make(tmp_path, stamp, message):
-    import json
+def test_publish_refuses_what_the_last_build_did_not_make(tmp_path, render, message):
+    from analysis.pipeline import render_state
 
     state = tmp_path / ".build"
     state.mkdir()
-    if stamp is not None:
-        (state / "rendered.json").write_text(json.dumps(stamp), encoding="utf-8")
+    if render is not None:  # the record a render of that kind leaves (render_state.record_render)
+        out = tmp_path / "_book"
+        out.mkdir()
+        for name in render_state.OUTPUTS.values():
+            (out / name).write_text("rendered", encoding="utf-8")
+        formats = render_state.FORMATS if render["to"] == "all" else (render["to"],)
+        book = render["book"] or render_state.chapters_hash(config.BOOK_DIR, config.NOTEBOOKS)
+        render_state.record_render(formats, "key", out, state, year=render["year"], draft=render["draft"], book=book)
+        if message.startswith("virksomhetsanalyse.pdf"):
+            (out / "virksomhetsanalyse.pdf").unlink()
     shutil.copytree(config.DATA_DIR, tmp_path / "data")
     with pytest.raises(PublishError, match=re.escape(message)):
         publish(2018, root=tmp_path, data_dir=tmp_path / "data", book_dir=config.BOOK_DIR, state_dir=state,

@@ -139,13 +139,8 @@ def before_render(pdf: bool, draft: bool, ran: bool) -> list:
     return left
 
 
-def after_render(to: str, draft: bool, left: list) -> None:
-    """After a successful render: note what it made (``publish`` reads it), and say what a draft or the HTML marks."""
-    from analysis.pipeline.publish import write_render_stamp
-    from analysis.pipeline.render import book_year
-
-    year = book_year(config.BOOK_DIR, config.NOTEBOOKS)
-    write_render_stamp(config.STATE_DIR, year=year, to=to, draft=draft, book_dir=config.BOOK_DIR, names=config.NOTEBOOKS)
+def after_render(draft: bool, left: list) -> None:
+    """After a successful render: say what a draft or the HTML marks (the render's own record tells ``publish`` what it made)."""
     if draft:
         console.print(f"draft: the PDF says Utkast on every page; {len(left)} text block(s) not reviewed ({by_chapter(left) or 'none'})",
                       markup=False)  # fmt: skip

@@ -257,7 +257,13 @@ def _render(to: Target, force: bool = False, draft: bool = False, ran: bool = Fa
     left = before_render(pdf, draft, ran)  # exit 6 for a PDF with text not reviewed, unless a draft
     try:
         result = render_book(
-            to, root=config.PROJ_ROOT, book_dir=config.BOOK_DIR, output_dir=config.OUTPUT_DIR, names=config.NOTEBOOKS, force=force
+            to,
+            root=config.PROJ_ROOT,
+            book_dir=config.BOOK_DIR,
+            output_dir=config.OUTPUT_DIR,
+            names=config.NOTEBOOKS,
+            force=force,
+            draft=pdf and draft,
         )
     except QuartoMissing as exc:
         err_console.print(str(exc), markup=False)
@@ -272,7 +278,7 @@ def _render(to: Target, force: bool = False, draft: bool = False, ran: bool = Fa
         console.print(styled(("book rendered", "green"), f" into {result.output_dir}"))
     else:
         console.print(f"book up to date: {result.output_dir} was rendered from these chapters and settings (--force renders anyway)")
-    after_render(Target(to).value, pdf and draft, left)
+    after_render(pdf and draft, left)
 
 
 @app.command()

@@ -1,9 +1,9 @@
 """``publish``: a built edition into the repository's record (``editions/<year>/``) and onto the site (``_site/<year>/``).
 
 A book is published only as it was built: the last render made the whole
-book (HTML and PDF) for that year, not a draft (``write_render_stamp``, written
-by the CLI after every successful render, names year, targets, draft and the
-hash of the executed chapters it rendered); every chapter is up to date with
+book (HTML and PDF) for that year, not a draft, from the executed chapters as
+they are, and its outputs are as it left them (``render_state.last_render``,
+the record every render writes); every chapter is up to date with
 ``data/`` and the text; and the inputs (data, text, notebooks, code, executed
 chapters, Quarto files) are committed, because the record names the commit
 the book can be rebuilt from (``analysis.pipeline.rebuild``).
@@ -40,6 +40,7 @@ from analysis.data.record import (
     load_edition,
     series_csv,
 )
+from analysis.pipeline import render_state
 from analysis.pipeline.draft import unreviewed_in_book
 from analysis.pipeline.errors import BuildError
 from analysis.pipeline.git import head_commit, uncommitted
@@ -48,19 +49,13 @@ from analysis.pipeline.site import PDF_NAME, copy_book, write_landing_page
 from analysis.pipeline.state import outdated, read_state
 
 __all__ = [
-    "RENDER_STAMP",
     "INPUTS",
     "PublishError",
     "Published",
-    "book_hash",
     "folder_hash",
-    "write_render_stamp",
-    "read_render_stamp",
     "publish",
 ]
 
-RENDER_STAMP = "rendered.json"
-"""In the state folder: what the last successful render made."""
 INPUTS = ("analysis", "notebooks", "book", "tools", "_quarto.yml", "_quarto-year.yml", "_quarto-edition.yml", "index.qmd",
           "pyproject.toml", "requirements.lock")  # fmt: skip
 """What a book is built from besides its data and text (relative to the project root); must be committed to publish."""
@@ -83,16 +78,6 @@ class Published:
     replaced: bool
 
 
-def book_hash(book_dir: Path, names: Sequence[str]) -> str:
-    """SHA-256 over the executed chapters (names and bytes) a render reads."""
-    h = hashlib.sha256()
-    for n in names:
-        path = Path(book_dir) / f"{n}.ipynb"
-        h.update(n.encode())
-        h.update(path.read_bytes() if path.exists() else b"\0missing")
-    return h.hexdigest()
-
-
 def folder_hash(folder: Path) -> str:
     """SHA-256 over every file of a folder (relative names and bytes), in name order."""
     h = hashlib.sha256()
@@ -103,39 +88,24 @@ def folder_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-def write_render_stamp(state_dir: Path, *, year: int, to: str, draft: bool, book_dir: Path, names: Sequence[str]) -> Path:
-    """Note what a successful render made: the year, ``html``/``typst``/``all``, draft or not, the chapters' hash."""
-    path = Path(state_dir) / RENDER_STAMP
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stamp = {"year": int(year), "to": str(to), "draft": bool(draft), "book": book_hash(book_dir, names)}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def read_render_stamp(state_dir: Path) -> dict | None:
-    try:
-        return json.loads((Path(state_dir) / RENDER_STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _check_built(year: int, stamp: dict | None, book_dir: Path, output_dir: Path, names: Sequence[str]) -> None:
+def _check_built(year: int, record: dict, book_dir: Path, output_dir: Path, names: Sequence[str]) -> None:
+    """The last render (``render_state.last_render``) made this year's whole, final book, and it is still there."""
     build = f"`virksomhetsanalyse build --year {year}`"
-    if stamp is None:
+    entries = {fmt: record[fmt] for fmt in render_state.FORMATS if isinstance(record.get(fmt), dict)}
+    if not entries:
         raise PublishError(f"no book has been built here: run {build} first, then publish")
-    if stamp.get("year") != year:
-        raise PublishError(f"the last build made the {stamp.get('year')} book, not {year}: run {build} first")
-    if stamp.get("draft"):
+    other = sorted({e.get("year") for e in entries.values()} - {year}, key=str)
+    if other:
+        raise PublishError(f"the last build made the {other[0]} book, not {year}: run {build} first")
+    if entries.get("typst", {}).get("draft"):
         raise PublishError(f"the last build made a draft (--draft): build the final book with {build}, then publish")
-    if stamp.get("to") != "all":
-        raise PublishError(f"the last render made only the {stamp.get('to')} output: build the HTML book and the PDF with {build}")
-    if stamp.get("book") != book_hash(book_dir, names):
+    if len(entries) < len(render_state.FORMATS):
+        raise PublishError(f"the last render made only the {', '.join(entries)} output: build the HTML book and the PDF with {build}")
+    if any(e.get("book") != render_state.chapters_hash(book_dir, names) for e in entries.values()):
         raise PublishError(f"book/ changed since the last render: build again with {build}")
-    missing = [p for p in (Path(output_dir) / "index.html", Path(output_dir) / PDF_NAME) if not p.is_file()]
-    if missing:
-        raise PublishError(f"{', '.join(map(str, missing))} not found: build again with {build}")
+    changed = [render_state.OUTPUTS[f] for f, e in entries.items() if e.get("output") != render_state.output_fingerprint(output_dir, f)]
+    if changed:
+        raise PublishError(f"{', '.join(changed)} in {output_dir} missing or changed since the last render: build again with {build}")
     left = unreviewed_in_book(book_dir, names)
     if left:
         raise PublishError(f"book/ shows {len(left)} text block(s) not reviewed: review them (`virksomhetsanalyse edition status {year}`)")
@@ -205,7 +175,7 @@ def publish(
             f"the {year} edition is published already (editions/{year}/, {meta.get('published')}, commit "
             f"{str(meta.get('commit'))[:12]}); publish it again with --replace"
         )
-    _check_built(year, read_render_stamp(state_dir), book_dir, output_dir, names)
+    _check_built(year, render_state.last_render(state_dir), book_dir, output_dir, names)
     stale = outdated(names, year=year, notebooks_dir=notebooks_dir, book_dir=book_dir, state_dir=state_dir, data_dir=data_dir)
     if stale:
         raise PublishError(f"chapter(s) out of date since the last build: {', '.join(stale)}; build again, then publish")

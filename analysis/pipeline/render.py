@@ -232,6 +232,7 @@ def render_book(
     quarto: str | None = None,
     force: bool = False,
     state_dir: Path | None = None,
+    draft: bool = False,
 ) -> Rendered:
     """Render the book with Quarto into ``output_dir``, all or nothing, and only when its inputs changed.
 
@@ -241,6 +242,7 @@ def render_book(
     quarto : the quarto executable (default ``find_quarto()``).
     force : render even when ``output_dir`` was rendered from the same inputs (``render_state``).
     state_dir : where the record of the last render is kept (default ``root/.build``).
+    draft : the PDF is a draft (``_quarto-edition.yml`` says so to Quarto); noted in the record ``publish`` reads.
 
     Raises
     ------
@@ -260,7 +262,8 @@ def render_book(
 
     root, output_dir = Path(root), Path(output_dir)
     state_dir = Path(state_dir) if state_dir is not None else root / config.STATE_DIR.name
-    write_year_profile(book_year(book_dir, names), root)
+    year = book_year(book_dir, names)
+    write_year_profile(year, root)
     write_vega_bundle(book_dir)
     fonts.write_web_fonts(book_dir)  # book/assets/fonts/*.ttf and fonts.css (HTML @font-face; Typst's font-paths)
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the post-render script runs with this Python
@@ -286,5 +289,6 @@ def render_book(
         raise QuartoFailed(f"`{' '.join(cmd)}` failed with exit code {proc.returncode}; {output_dir} was left as it was")
     post_render_module().process(staging)  # idempotent: the same clean-up Quarto's post-render hook did
     _swap_dir(staging, output_dir)
-    render_state.record_render(formats, key, output_dir, state_dir)
+    book = render_state.chapters_hash(book_dir, names)
+    render_state.record_render(formats, key, output_dir, state_dir, year=year, draft=draft, book=book)
     return Rendered(output_dir, rendered=True)

@@ -6,7 +6,9 @@ what it makes depends on them, on the Quarto program itself and on the format as
 ``render_key`` hashes exactly those, so a ``build`` with nothing changed renders nothing
 (Quarto's own ``freeze`` would still render every page). The record, ``.build/render.json``,
 keeps per format (``html``, ``typst``) the key it was rendered from, and the size and time of
-the output files, so that an output deleted or edited since is rendered again.
+the output files, so that an output deleted or edited since is rendered again. It is also the
+one record of what the last render made (the reporting year, a draft or not, the chapters'
+hash), which ``publish`` checks before it records an edition.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from analysis import config
 
-__all__ = ["FORMATS", "OUTPUTS", "render_key", "quarto_identity", "is_current", "record_render", "RECORD"]
+__all__ = ["FORMATS", "OUTPUTS", "render_key", "quarto_identity", "chapters_hash", "is_current", "record_render", "last_render", "RECORD"]
 
 RECORD = "render.json"
 """The record's name in the build state folder (``config.STATE_DIR``)."""
@@ -68,12 +70,32 @@ def render_key(root: Path, book_dir: Path, quarto: str, env: dict[str, str]) -> 
     return h.hexdigest()
 
 
+def chapters_hash(book_dir: Path, names: Iterable[str]) -> str:
+    """SHA-256 over the executed chapters (names and bytes) a render reads."""
+    h = hashlib.sha256()
+    for n in names:
+        path = Path(book_dir) / f"{n}.ipynb"
+        h.update(n.encode())
+        h.update(path.read_bytes() if path.exists() else b"\0missing")
+    return h.hexdigest()
+
+
+def output_fingerprint(output_dir: Path, fmt: str) -> list[int] | None:
+    """The size and time of the file that stands for ``fmt`` in ``output_dir`` (``None``: missing)."""
+    return _fingerprint(Path(output_dir) / OUTPUTS[fmt])
+
+
 def _fingerprint(path: Path) -> list[int] | None:
     try:
         st = path.stat()
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
+
+
+def last_render(state_dir: Path = config.STATE_DIR) -> dict:
+    """The record: per format, ``key``, ``output`` (size and time), ``year``, ``draft`` and ``book`` (``chapters_hash``)."""
+    return _read(state_dir)
 
 
 def _read(state_dir: Path) -> dict:
@@ -97,11 +119,22 @@ def is_current(formats: Iterable[str], key: str, output_dir: Path, state_dir: Pa
     return True
 
 
-def record_render(formats: Iterable[str], key: str, output_dir: Path, state_dir: Path = config.STATE_DIR) -> None:
-    """Note that ``formats`` were rendered from ``key`` into ``output_dir`` (the other formats' entries stay)."""
+def record_render(
+    formats: Iterable[str],
+    key: str,
+    output_dir: Path,
+    state_dir: Path = config.STATE_DIR,
+    *,
+    year: int | None = None,
+    draft: bool = False,
+    book: str | None = None,
+) -> None:
+    """Note that ``formats`` were rendered from ``key`` into ``output_dir`` (the other formats' entries stay):
+    for the reporting ``year``, as a draft PDF or not, from the chapters whose ``chapters_hash`` is ``book``."""
     record = _read(state_dir)
     for fmt in formats:
-        record[fmt] = {"key": key, "output": _fingerprint(Path(output_dir) / OUTPUTS[fmt])}
+        entry = {"key": key, "output": output_fingerprint(output_dir, fmt), "year": year, "book": book}
+        record[fmt] = {**entry, "draft": bool(draft) and fmt == "typst"}  # a draft is the PDF's: it says Utkast
     path = Path(state_dir) / RECORD
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
