@@ -80,9 +80,16 @@ def csv_cell(value: object) -> str:
     return figure
 
 
-_PP = re.compile(r"^(?P<figure>[+\-\u2212]?[\d\u00a0 ]+(?:,\d+)?)[\u00a0 ]?pp$")
-"""A change in percentage points as the tables write it: ``+0,6 pp``, ``−4,0 pp``."""
 _NO_FIGURE = ("", "–", "skjult")
+
+
+def _pp_figure(cell: object) -> str | None:
+    """The figure of a percentage-point change as the tables write it (``+0,6 pp`` -> ``+0,6``), else None."""
+    text = str(cell).strip()
+    if not text.endswith("pp"):
+        return None
+    figure = text[:-2].rstrip(" \u00a0")
+    return figure if _CSV_NUMBER.match(figure.replace("\u00a0", "").replace("\u2212", "-")) else None
 
 
 def _pp_columns(rows: Sequence[Sequence[object]]) -> set[int]:
@@ -91,7 +98,7 @@ def _pp_columns(rows: Sequence[Sequence[object]]) -> set[int]:
     cols = set()
     for i in range(width):
         cells = [str(r[i]).strip() for r in rows if i < len(r) and r[i] is not None and str(r[i]).strip() not in _NO_FIGURE]
-        if cells and all(_PP.match(c) for c in cells):
+        if cells and all(_pp_figure(c) for c in cells):
             cols.add(i)
     return cols
 
@@ -106,8 +113,8 @@ def csv_text(header: Sequence[object], rows: Sequence[Sequence[object]], source:
     pp = _pp_columns(rows)
 
     def cell(i: int, value: object) -> str:
-        m = _PP.match(str(value).strip()) if i in pp and value is not None else None
-        return csv_cell(m["figure"] if m else value)
+        figure = _pp_figure(value) if i in pp and value is not None else None
+        return csv_cell(figure or value)
 
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
